@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Model-only: the exceptions of the model, apart from the kernel's own conventions.
+
+Ported functions return what the kernel returns (negative errno, ``None``). These
+exceptions are for the two things the kernel has no return value for:
+
+* ``InputError`` and its subclasses: a user's input (a device tree, a command-line option,
+  a configuration file, a scenario line) that the model refuses. The message names the
+  input and the position in it. They are raised before the model changes anything.
+* ``KernelBug`` / ``KernelPanic`` (raised by ``kernel/panic.py``): the kernel would have
+  stopped (``BUG()``, ``panic()``).
+"""
+
+
+class CmaportError(Exception):
+    """Model-only: base class of every exception the model raises on purpose."""
+
+
+class InputError(CmaportError):
+    """Model-only: bad user input. ``source`` names the input, ``where`` the place in it."""
+
+    def __init__(self, source, message, where=None):
+        self.source = source
+        self.where = where
+        self.detail = message
+        loc = f"{source}:{where}" if where is not None else str(source)
+        super().__init__(f"{loc}: {message}")
+
+
+class ConfigError(InputError):
+    """Model-only: a Kconfig symbol or value that the configuration refuses."""
+
+
+class BoardError(InputError):
+    """Model-only: a board description (RAM banks, initrd, reservations) that cannot exist."""
+
+
+class DeviceTreeError(InputError):
+    """Model-only: a device tree blob or source that cannot be read."""
+
+
+class KernelBug(CmaportError):
+    """Model-only: the kernel hit ``BUG()``; ``function`` and ``detail`` say where and what."""
+
+    def __init__(self, function, detail=""):
+        self.function = function
+        self.detail = detail
+        super().__init__(f"kernel BUG in {function}(): {detail}" if detail else f"kernel BUG in {function}()")
+
+
+class KernelPanic(CmaportError):
+    """Model-only: the kernel called ``panic()`` with this message."""

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""kernel/config.py: v4.9 multi_v7_defconfig defaults, .config files, --set and errors."""
+
+import pytest
+
+from cmaport.kernel.config import KernelConfig
+from cmaport.kernel.errors import ConfigError
+
+
+def test_multi_v7_defaults_and_derived_constants():
+    c = KernelConfig()
+    assert c.get("CONFIG_CMA") is True
+    assert c.get("CONFIG_CMA_SIZE_MBYTES") == 64  # multi_v7_defconfig
+    assert c.get("CONFIG_CMA_AREAS") == 7
+    assert c.get("CONFIG_HIGHMEM") is False  # v4.9's multi_v7_defconfig leaves it off
+    # FORCE_MAX_ZONEORDER defaults to 12 because multi_v7 enables SOC_AM33XX
+    assert (c.MAX_ORDER, c.pageblock_order, c.pageblock_nr_pages) == (12, 11, 2048)
+    assert c.MAX_CMA_AREAS == 8
+    assert c.PAGE_OFFSET == 0xC0000000
+    assert c.SMP_CACHE_BYTES == 64
+
+
+def test_choice_and_depends():
+    c = KernelConfig()
+    c.set_assignment("CONFIG_CMA_SIZE_SEL_PERCENTAGE=y")
+    assert c.get("CONFIG_CMA_SIZE_SEL_MBYTES") is False
+    # CMA_SIZE_MBYTES depends on !CMA_SIZE_SEL_PERCENTAGE: undefined now
+    assert c.get("CONFIG_CMA_SIZE_MBYTES") is None
+    assert c.get("CONFIG_CMA_SIZE_PERCENTAGE") == 10
+    c.set_assignment("CONFIG_VMSPLIT_2G=y")
+    assert c.PAGE_OFFSET == 0x80000000
+    c.set_assignment("CONFIG_CMA=n")
+    assert c.MAX_CMA_AREAS == 0
+    assert c.get("CONFIG_DMA_CMA") is False
+
+
+@pytest.mark.parametrize("assignment,message", [
+    ("CONFIG_FOO=y", "unknown configuration symbol CONFIG_FOO"),
+    ("CONFIG_CMA_ALIGNMENT=13", "outside the Kconfig range 4..12"),
+    ("CONFIG_CMA_AREAS=seven", "not an integer"),
+    ("CONFIG_HIGHMEM=maybe", "a bool takes y or n"),
+    ("CONFIG_ARM_LPAE=y", "cannot be changed in this model"),
+    ("CONFIG_CMA_SIZE_SEL_MBYTES=n", "one member of the CMA_SIZE_SEL choice must be y"),
+    ("CMA_AREAS", "expected CONFIG_NAME=VALUE"),
+])
+def test_bad_settings_name_the_input_and_change_nothing(assignment, message):
+    c = KernelConfig()
+    before = c.to_dotconfig()
+    with pytest.raises(ConfigError) as e:
+        c.set_assignment(assignment)
+    assert message in str(e.value)
+    assert str(e.value).startswith("--set")
+    assert c.to_dotconfig() == before
+
+
+def test_load_dotconfig(tmp_path):
+    path = tmp_path / "my.config"
+    path.write_text(
+        "#\n# a kernel .config\n#\n"
+        "CONFIG_HIGHMEM=y\n"
+        "# CONFIG_CMA_SIZE_SEL_MBYTES is not set\n"
+        "CONFIG_CMA_SIZE_SEL_MAX=y\n"
+        "CONFIG_CMA_SIZE_MBYTES=16\n"
+        "CONFIG_FORCE_MAX_ZONEORDER=11\n"
+        'CONFIG_CMDLINE="console=ttyAMA0"\n'
+        "CONFIG_NET=y\n")
+    c = KernelConfig()
+    c.load(str(path))
+    assert c.get("CONFIG_HIGHMEM") is True
+    assert c.get("CONFIG_CMA_SIZE_SEL_MAX") is True
+    assert c.get("CONFIG_CMA_SIZE_MBYTES") == 16
+    assert c.get("CONFIG_CMDLINE") == "console=ttyAMA0"
+    assert (c.MAX_ORDER, c.pageblock_order) == (11, 10)
+    assert c.ignored == ["CONFIG_NET"]
+    # a round trip through the writer keeps every value
+    c2 = KernelConfig()
+    c2.load("again", text=c.to_dotconfig())
+    assert c2.to_dotconfig() == c.to_dotconfig()
+
+
+def test_malformed_dotconfig_line_names_file_and_line(tmp_path):
+    path = tmp_path / "bad.config"
+    path.write_text("CONFIG_CMA=y\nthis is not a config line\n")
+    with pytest.raises(ConfigError) as e:
+        KernelConfig().load(str(path))
+    assert f"{path}:line 2" in str(e.value)
+
+
+def test_set_refuses_a_symbol_whose_dependency_is_off():
+    c = KernelConfig()
+    c.set_assignment("CONFIG_CMA=n")
+    with pytest.raises(ConfigError) as e:
+        c.set_assignment("CONFIG_DMA_CMA=y")
+    assert "depends on HAVE_DMA_CONTIGUOUS && CMA" in str(e.value)

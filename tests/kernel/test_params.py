@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""kernel/params.c and init/main.c: splitting the command line and early parameters."""
+
+import pytest
+
+from cmaport.include.linux.init import early_param, link_position, setup_table
+from cmaport.init.main import parse_early_param
+from cmaport.include.linux.init import init_h
+from cmaport.kernel.machine import Machine
+from cmaport.kernel.params import next_arg, parameq, parse_args
+
+
+@pytest.mark.parametrize("args,out", [
+    ("cma=64M quiet", ("cma", "64M", "quiet")),
+    ('dyndbg="file cma.c +p" x', ("dyndbg", "file cma.c +p", "x")),
+    ('"quoted=a b" next', ("quoted", "a b", "next")),
+    ("flag   next", ("flag", None, "next")),
+    ("a=b=c", ("a", "b=c", "")),
+    ("=value", ("=value", None, "")),
+])
+def test_next_arg(args, out):
+    assert next_arg(args) == out
+
+
+def test_parameq_treats_dash_and_underscore_alike():
+    assert parameq("coherent-pool", "coherent_pool")
+    assert not parameq("cma", "cma_debug")
+
+
+def test_parse_args_stops_at_double_dash_and_reports_unknown():
+    seen = []
+
+    def unknown(param, val, doing, arg):
+        seen.append((param, val))
+        return 0
+
+    with Machine():
+        rest = parse_args("Booting kernel", " a=1 b -- init args", (), -1, -1, None, unknown)
+    assert seen == [("a", "1"), ("b", None)]
+    assert rest == "init args"
+
+
+def test_early_params_run_in_command_line_order_and_link_order():
+    calls = []
+
+    @early_param("modeltestparam")
+    def handler_b(val):
+        calls.append(("b", val))
+        return 0
+
+    @early_param("modeltestparam")
+    def handler_a(val):
+        calls.append(("a", val))
+        return 1  # non-zero: the kernel warns "Malformed early option"
+
+    m = Machine()
+    with m:
+        init_h.get().boot_command_line = "modeltestparam=1 other modeltestparam=2"
+        parse_early_param()
+        parse_early_param()  # only once per boot
+    # every registered handler runs for each occurrence, in table order
+    assert calls == [("b", "1"), ("a", "1"), ("b", "2"), ("a", "2")]
+    assert m.dmesg() == ["Malformed early option 'modeltestparam'"] * 2
+    # the table is sorted by link order, whatever the import order
+    positions = [link_position(e.module) for e in setup_table()]
+    assert positions == sorted(positions)
