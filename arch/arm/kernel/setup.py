@@ -1,0 +1,223 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""arch/arm/kernel/setup.c: ``setup_arch()`` and the early CPU and memory set-up.
+
+In scope: the order of ``setup_arch`` (it decides when reserved memory and CMA are set
+up), the processor identification lines, ``mem=`` and ``arm_add_memory``. Out of scope
+(no effect on memory management): SMP bring-up, PSCI, reboot modes, resources other
+than RAM, crash kernel, hwcaps, Xen, EFI, TCM.
+"""
+
+from cmaport.arch.arm.include.asm.cputype import (MPIDR_HWID_BITMASK, get_cr, read_ccsidr,
+                                                  read_cpuid_cachetype, read_cpuid_id,
+                                                  read_cpuid_mpidr, set_csselr)
+from cmaport.arch.arm.include.asm.memory import PHYS_OFFSET
+from cmaport.arch.arm.include.asm.page import PAGE_ALIGN, PAGE_SIZE
+from cmaport.include.linux.errno import EINVAL
+from cmaport.include.linux.init import early_param, init_h
+from cmaport.kernel.machine import statics
+from cmaport.kernel.printk import dump_stack_set_arch_desc, pr_helpers
+from cmaport.lib.cmdline import memparse
+
+_pr = pr_helpers("")
+
+ULONG_MAX = 0xFFFFFFFF
+
+# arch/arm/include/asm/cachetype.h
+CACHEID_VIVT = 1 << 0
+CACHEID_VIPT_NONALIASING = 1 << 1
+CACHEID_VIPT_ALIASING = 1 << 2
+CACHEID_VIPT = CACHEID_VIPT_ALIASING | CACHEID_VIPT_NONALIASING
+CACHEID_ASID_TAGGED = 1 << 3
+CACHEID_VIPT_I_ALIASING = 1 << 4
+CACHEID_PIPT = 1 << 5
+
+CPU_ARCH_ARMv7 = 9  # arch/arm/include/asm/system_info.h
+
+
+@statics
+class setup_c:
+    """The file-scope variables of arch/arm/kernel/setup.c."""
+
+    atags_pointer: int = 0  # __atags_pointer: r2 at entry (the DTB's physical address)
+    machine_desc: object = None
+    machine_name: str = ""
+    cmd_line: str = ""
+    cacheid: int = 0
+    usermem: int = 0  # early_mem()'s static usermem
+
+
+def cache_is_vivt(cacheid):
+    """arch/arm/include/asm/cachetype.h: cache_is_vivt()."""
+    return bool(cacheid & CACHEID_VIVT)
+
+
+def cache_is_vipt_nonaliasing(cacheid):
+    """arch/arm/include/asm/cachetype.h: cache_is_vipt_nonaliasing()."""
+    return bool(cacheid & CACHEID_VIPT_NONALIASING)
+
+
+def cache_is_vipt_aliasing(cacheid):
+    """arch/arm/include/asm/cachetype.h: cache_is_vipt_aliasing()."""
+    return bool(cacheid & CACHEID_VIPT_ALIASING)
+
+
+def icache_is_vivt_asid_tagged(cacheid):
+    """arch/arm/include/asm/cachetype.h: icache_is_vivt_asid_tagged()."""
+    return bool(cacheid & CACHEID_ASID_TAGGED)
+
+
+def icache_is_vipt_aliasing(cacheid):
+    """arch/arm/include/asm/cachetype.h: icache_is_vipt_aliasing()."""
+    return bool(cacheid & CACHEID_VIPT_I_ALIASING)
+
+
+def icache_is_pipt(cacheid):
+    """arch/arm/include/asm/cachetype.h: icache_is_pipt()."""
+    return bool(cacheid & CACHEID_PIPT)
+
+
+def cpu_has_aliasing_icache(arch, cacheid):
+    """arch/arm/kernel/setup.c: cpu_has_aliasing_icache() — ARMv7 register format only."""
+    if icache_is_pipt(cacheid):
+        return 0
+    # Model: only the ARMv7 branch exists; the model's CPU is a Cortex-A9.
+    set_csselr(1)
+    id_reg = read_ccsidr()
+    line_size = 4 << ((id_reg & 0x7) + 2)
+    num_sets = ((id_reg >> 13) & 0x7FFF) + 1
+    return int(line_size * num_sets > PAGE_SIZE)
+
+
+def cacheid_init():
+    """arch/arm/kernel/setup.c: cacheid_init() — classify the caches and print them."""
+    s = setup_c.get()
+    arch = CPU_ARCH_ARMv7
+    cachetype = read_cpuid_cachetype()
+    cacheid = 0
+    if (cachetype & (7 << 29)) == 4 << 29:
+        # ARMv7 CTR format: the data cache behaves as non-aliasing.
+        cacheid = CACHEID_VIPT_NONALIASING
+        l1ip = cachetype & (3 << 14)
+        if l1ip == 1 << 14:
+            cacheid |= CACHEID_ASID_TAGGED
+        elif l1ip == 3 << 14:
+            cacheid |= CACHEID_PIPT
+    if cpu_has_aliasing_icache(arch, cacheid):
+        cacheid |= CACHEID_VIPT_I_ALIASING
+    s.cacheid = cacheid
+    _pr.info("CPU: %s data cache, %s instruction cache\n",
+             "VIVT" if cache_is_vivt(cacheid) else
+             "VIPT aliasing" if cache_is_vipt_aliasing(cacheid) else
+             "PIPT / VIPT nonaliasing" if cache_is_vipt_nonaliasing(cacheid) else "unknown",
+             "VIVT" if cache_is_vivt(cacheid) else
+             "VIVT ASID tagged" if icache_is_vivt_asid_tagged(cacheid) else
+             "VIPT aliasing" if icache_is_vipt_aliasing(cacheid) else
+             "PIPT" if icache_is_pipt(cacheid) else
+             "VIPT nonaliasing" if cache_is_vipt_nonaliasing(cacheid) else "unknown")
+
+
+def smp_setup_processor_id():
+    """arch/arm/kernel/setup.c: smp_setup_processor_id() — name the boot CPU."""
+    mpidr = read_cpuid_mpidr() & MPIDR_HWID_BITMASK
+    _pr.info("Booting Linux on physical CPU 0x%x\n", mpidr)
+
+
+def setup_processor():
+    """arch/arm/kernel/setup.c: setup_processor() — identify the CPU (the printed part).
+
+    Model: the proc_info lookup always finds the ARMv7 entry ("ARMv7 Processor"); hwcaps,
+    errata and the per-CPU stacks have no effect on memory management.
+    """
+    midr = read_cpuid_id()
+    _pr.info("CPU: %s [%08x] revision %d (ARMv%s), cr=%08lx\n",
+             "ARMv7 Processor", midr, midr & 15, "7", get_cr())
+    from cmaport.arch.arm.mm.mmu import init_default_cache_policy
+
+    # proc-v7.S: __cpu_mm_mmu_flags of the v7 proc_info entry (PMD_FLAGS_SMP).
+    init_default_cache_policy(0x100C | (1 << 16))
+    cacheid_init()
+
+
+def arm_add_memory(start, size):
+    """arch/arm/kernel/setup.c: arm_add_memory() — add a RAM bank given by ``mem=``."""
+    from cmaport.mm.memblock import memblock_add
+
+    aligned_start = PAGE_ALIGN(start)
+    if aligned_start > start + size:
+        size = 0
+    else:
+        size -= aligned_start - start
+    if aligned_start > ULONG_MAX:
+        _pr.crit("Ignoring memory at 0x%08llx outside 32-bit physical address space\n", start)
+        return -EINVAL
+    if aligned_start + size > ULONG_MAX:
+        _pr.crit("Truncating memory at 0x%08llx to fit in 32-bit physical address space\n", start)
+        size = ULONG_MAX - aligned_start
+    phys_offset = PHYS_OFFSET()
+    if aligned_start < phys_offset:
+        if aligned_start + size <= phys_offset:
+            _pr.info("Ignoring memory below PHYS_OFFSET: 0x%08llx-0x%08llx\n",
+                     aligned_start, aligned_start + size)
+            return -EINVAL
+        _pr.info("Ignoring memory below PHYS_OFFSET: 0x%08llx-0x%08llx\n",
+                 aligned_start, phys_offset)
+        size -= phys_offset - aligned_start
+        aligned_start = phys_offset
+    start = aligned_start
+    size &= ~(PAGE_SIZE - 1)
+    if size == 0:
+        return -EINVAL
+    memblock_add(start, size)
+    return 0
+
+
+@early_param("mem")
+def early_mem(p):
+    """arch/arm/kernel/setup.c: early_mem() — ``mem=size[@start]`` replaces the RAM layout."""
+    from cmaport.mm.memblock import memblock_end_of_DRAM, memblock_remove, memblock_start_of_DRAM
+
+    s = setup_c.get()
+    if s.usermem == 0:
+        s.usermem = 1
+        memblock_remove(memblock_start_of_DRAM(), memblock_end_of_DRAM() - memblock_start_of_DRAM())
+    start = PHYS_OFFSET()
+    size, endp = memparse(p or "")
+    if endp[:1] == "@":
+        start, _ = memparse(endp[1:])
+    arm_add_memory(start, size)
+    return 0
+
+
+def setup_arch():
+    """arch/arm/kernel/setup.c: setup_arch() — the architecture's part of the boot.
+
+    :return: the command line (what ``*cmdline_p`` is set to)
+    """
+    from cmaport.arch.arm.kernel.devtree import setup_machine_fdt
+    from cmaport.arch.arm.mm.init import arm_memblock_init, setup_dma_zone
+    from cmaport.arch.arm.mm.mmu import early_paging_init, paging_init, sanity_check_meminfo
+    from cmaport.init.main import parse_early_param
+    from cmaport.kernel.panic import panic
+
+    s = setup_c.get()
+    setup_processor()
+    mdesc = setup_machine_fdt(s.atags_pointer)
+    if mdesc is None:
+        # Model: there is no ATAG path (setup_machine_tags); a board without a valid
+        # device tree cannot boot.
+        panic("no valid device tree at %pa and ATAG boot is not modelled", s.atags_pointer)
+    s.machine_desc = mdesc
+    s.machine_name = mdesc.name
+    dump_stack_set_arch_desc("%s", mdesc.name)
+
+    # Keep a copy for later use; boot_command_line stays as the bootloader gave it.
+    s.cmd_line = init_h.get().boot_command_line
+
+    parse_early_param()
+
+    early_paging_init(mdesc)
+    setup_dma_zone(mdesc)
+    sanity_check_meminfo()
+    arm_memblock_init(mdesc)
+    paging_init(mdesc)
+    return s.cmd_line
