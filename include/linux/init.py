@@ -12,7 +12,10 @@ option had no ``=``) and returns 0 or an error; it finds its machine with
 ``this_machine()``. An initcall takes no argument and returns 0 or an error.
 """
 
+import importlib
+import importlib.util
 import itertools
+import sys
 
 import attrs
 
@@ -48,6 +51,19 @@ LINK_ORDER = (
 )
 
 _LINK_INDEX = {name: i for i, name in enumerate(LINK_ORDER)}
+
+
+def link_vmlinux():
+    """Model-only: make sure every module of ``LINK_ORDER`` that exists is imported.
+
+    The linker puts the table entries of every built-in object into the image; the port's
+    equivalent of "linked in" is "imported". Every reader of a linker-built table calls
+    this first, so the table is complete whoever imported what before. Importing is
+    idempotent, so this holds no state of its own.
+    """
+    for module in LINK_ORDER:
+        if module not in sys.modules and importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
 
 
 def link_position(module):
@@ -102,6 +118,7 @@ def __setup(name):
 
 def setup_table():
     """Model-only: the ``__setup_start..__setup_end`` table in link order."""
+    link_vmlinux()
     return sorted(_setup_entries, key=lambda e: (link_position(e.module), e.seq))
 
 
@@ -143,6 +160,7 @@ module_init = device_initcall
 
 def initcalls(level):
     """Model-only: the functions of one initcall level, in link order."""
+    link_vmlinux()
     return [e.fn for e in sorted((e for e in _initcalls if e.level == level),
                                  key=lambda e: (link_position(e.module), e.seq))]
 

@@ -9,7 +9,7 @@ import itertools
 
 import attrs
 
-from cmaport.include.linux.init import link_position
+from cmaport.include.linux.init import link_position, link_vmlinux
 
 _seq = itertools.count()
 
@@ -45,4 +45,5 @@ def DT_MACHINE_START(name, **fields):
 
 def machine_table():
     """Model-only: ``__arch_info_begin..__arch_info_end`` in link order."""
+    link_vmlinux()
     return sorted(_machines, key=lambda d: (link_position(d.module), d.seq))
