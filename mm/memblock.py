@@ -721,7 +721,8 @@ def _diagnose_missing(where, type, base, size, what):
     capped = memblock_cap_size(base, size)
     if capped and not memblock_overlaps_region(type, base, capped):
         this_machine().diagnose(
-            where, "[%#010x-%#010x] %s" % (base, _phys(base + capped - 1), what))
+            "%s (from %s)" % (where, _ret_ip(3)),
+            "[%#010x-%#010x] %s" % (base, _phys(base + capped - 1), what))
 
 
 def memblock_remove(base, size):
@@ -731,7 +732,7 @@ def memblock_remove(base, size):
     kernel; the model records a diagnostic.
     """
     _diagnose_missing("memblock_remove", memblock().memory, base, size,
-                      "was never added to memblock.memory; nothing removed")
+                      "is not in memblock.memory, so nothing was removed (the kernel says nothing)")
     return memblock_remove_range(memblock().memory, base, size)
 
 
@@ -746,7 +747,7 @@ def memblock_free(base, size):
 
     # Model: kmemleak_free_part_phys() — kmemleak is not modelled.
     _diagnose_missing("memblock_free", memblock().reserved, base, size,
-                      "was never reserved in memblock.reserved; nothing freed")
+                      "is not in memblock.reserved, so nothing was freed (the kernel says nothing)")
     return memblock_remove_range(memblock().reserved, base, size)
 
 

@@ -680,13 +680,15 @@ def test_removing_never_added_memory_is_a_diagnostic(m):
     assert snapshot() == before
     assert len(m.log.records) == n
     assert [(d.where, d.message) for d in m.diagnostics] == [
-        ("memblock_remove",
-         "[0x10000000-0x10000fff] was never added to memblock.memory; nothing removed")]
+        ("memblock_remove (from test_removing_never_added_memory_is_a_diagnostic)",
+         "[0x10000000-0x10000fff] is not in memblock.memory, so nothing was removed "
+         "(the kernel says nothing)")]
     assert memblock_free(0x70000000, 0x1000) == 0
     assert snapshot() == before
     assert (m.diagnostics[-1].where, m.diagnostics[-1].message) == (
-        "memblock_free",
-        "[0x70000000-0x70000fff] was never reserved in memblock.reserved; nothing freed")
+        "memblock_free (from test_removing_never_added_memory_is_a_diagnostic)",
+        "[0x70000000-0x70000fff] is not in memblock.reserved, so nothing was freed "
+        "(the kernel says nothing)")
     # partly present ranges and size-0 calls are not reported
     assert memblock_remove(0x9FFFF000, 0x2000) == 0
     assert memblock_free(KERNEL_START, 0) == 0
