@@ -64,3 +64,29 @@ def test_early_params_run_in_command_line_order_and_link_order():
     # the table is sorted by link order, whatever the import order
     positions = [link_position(e.module) for e in setup_table()]
     assert positions == sorted(positions)
+
+
+def test_initcalls_run_by_level_then_link_order():
+    from cmaport.include.linux import init as init_h_mod
+
+    probes = []
+    # Registered in reverse level order, from a module missing from LINK_ORDER (so after
+    # every listed module), two per level.
+    for level in reversed(init_h_mod.INITCALL_LEVELS):
+        for n in (1, 2):
+            def fn():
+                return 0
+            fn.__module__ = "tests.initcall_probe"
+            fn.__name__ = f"{level}_{n}"
+            init_h_mod._initcall(level)(fn)
+            probes.append(fn)
+    try:
+        order = [fn.__name__ for level in init_h_mod.INITCALL_LEVELS
+                 for fn in init_h_mod.initcalls(level) if fn in probes]
+        core = init_h_mod.initcalls("core")
+    finally:
+        init_h_mod._initcalls[:] = [e for e in init_h_mod._initcalls
+                                    if e.module != "tests.initcall_probe"]
+    assert order == [f"{level}_{n}" for level in init_h_mod.INITCALL_LEVELS for n in (1, 2)]
+    # unlisted modules come after every module of LINK_ORDER within a level
+    assert [f.__name__ for f in core[-2:]] == ["core_1", "core_2"]

@@ -109,7 +109,13 @@ class Board:
         return list(self.ram) if self.ram is not None else self.dt_ram()
 
     def validate(self):
-        """Simulated: refuse a board that cannot exist (before anything is built)."""
+        """Simulated: refuse a board that cannot exist (before anything is built).
+
+        The bootloader must be able to read the blob to patch it, so an unreadable blob
+        is refused here, naming the file and the offset; a blob that the bootloader can
+        read but the kernel dislikes is the kernel's business (it gets the kernel's lines).
+        """
+        self.tree()
         banks = self.ram_banks()
         if not banks:
             raise BoardError(self.source, "the board has no RAM (no /memory node and no --mem)")
