@@ -4,7 +4,10 @@
 The port runs the parts of the boot that matter to memory management, in v4.9's
 order; everything else in ``start_kernel`` (scheduler, interrupts, timers, VFS, …) has
 no model and is skipped without a trace in the log. ``start_kernel(until=...)`` can stop
-after a named stage (``STAGES``) so tests can look at the machine mid-boot.
+after a named stage (``STAGES``) so tests can look at the machine mid-boot:
+``setup_arch`` (memblock, zones and mem_map exist), ``mm_init`` (the buddy allocator is
+live and ``Memory:`` printed), ``initcalls`` (the whole boot: per-cpu pagesets, the
+initcalls — watermarks among them — and the freeing of the __init memory).
 """
 
 from cmaport.include.linux.init import (INITCALL_LEVELS, early_param, init_h, initcalls,
@@ -140,14 +143,77 @@ def do_initcalls():
         do_initcall_level(level)
 
 
+def mm_init():
+    """init/main.c: mm_init() — the memory allocators (the page allocator goes live here).
+
+    page_ext_init_flatmem(), kmem_cache_init(), percpu_init_late(), pgtable_init(),
+    vmalloc_init() and ioremap_huge_init() have no model.
+    """
+    from cmaport.arch.arm.mm.init import mem_init
+
+    mem_init()
+
+
+def kernel_init_freeable():
+    """init/main.c: kernel_init_freeable() — the part of init (pid 1) that runs the initcalls.
+
+    From here blocking allocations are allowed (``gfp_allowed_mask``). Scheduler, SMP
+    bring-up, lockup detector, the console and the root file system have no model.
+    """
+    from cmaport.include.linux.gfp import __GFP_BITS_MASK
+    from cmaport.mm.page_alloc import page_alloc_c, page_alloc_init_late
+
+    # Now the scheduler is up and blocking allocations are fine.
+    page_alloc_c.get().gfp_allowed_mask = __GFP_BITS_MASK
+    do_pre_smp_initcalls()
+    page_alloc_init_late()
+    do_basic_setup()
+
+
+def do_basic_setup():
+    """init/main.c: do_basic_setup() — the driver model and the initcalls (only these are modelled)."""
+    from cmaport.drivers.base.init import driver_init
+
+    driver_init()
+    do_initcalls()
+
+
+def kernel_init(unused=None):
+    """init/main.c: kernel_init() — pid 1: the initcalls, then free the __init memory.
+
+    Model: there is no user space to start; the boot ends once the kernel is running.
+    """
+    from cmaport.arch.arm.mm.init import free_initmem
+    from cmaport.mm.page_alloc import page_alloc_c
+
+    m = this_machine()
+    m.current_pid = 1  # the init task runs as pid 1 (comm "swapper/0" until it execs)
+    kernel_init_freeable()
+    free_initmem()
+    # mark_readonly(): the section permissions belong to the MMU model.
+    page_alloc_c.get().system_booting = False  # system_state = SYSTEM_RUNNING
+    return 0
+
+
+def rest_init():
+    """init/main.c: rest_init() — start init (pid 1) and kthreadd; the boot CPU goes idle.
+
+    Model: kernel_init runs to completion as a direct call; there is no scheduler.
+    """
+    kernel_init(None)
+
+
 def start_kernel(until=None):
     """init/main.c: start_kernel() — the generic boot, on the running machine.
 
     Reads the boot hand-over (``arch/arm/kernel/head.py``), then follows v4.9's order as far
-    as the model goes: ``setup_arch``, the command line, the early and normal parameters.
+    as the model goes: ``setup_arch`` (memblock, zones and mem_map), the zonelists, the
+    command line and the parameters, ``mm_init`` (the page allocator goes live and prints
+    ``Memory:``), the per-cpu pagesets, then ``rest_init`` with the initcalls.
     """
     from cmaport.arch.arm.kernel.head import stext
     from cmaport.arch.arm.kernel.setup import setup_arch, smp_setup_processor_id
+    from cmaport.mm.page_alloc import build_all_zonelists, page_alloc_init, setup_per_cpu_pageset
 
     if until is not None and until not in STAGES:
         raise ValueError(f"unknown boot stage {until!r}; one of {', '.join(STAGES)}")
@@ -161,8 +227,12 @@ def start_kernel(until=None):
     _pr.notice("%s", linux_banner)
     command_line = setup_arch()
     setup_command_line(command_line)
+    # setup_nr_cpu_ids(), setup_per_cpu_areas(), smp_prepare_boot_cpu(): not modelled.
     if until == "setup_arch":
         return
+
+    build_all_zonelists(None, None)
+    page_alloc_init()
 
     _pr.notice("Kernel command line: %s\n", init_h.get().boot_command_line)
     parse_early_param()
@@ -170,6 +240,14 @@ def start_kernel(until=None):
                               unknown_bootoption)
     if isinstance(after_dashes, str) and after_dashes:
         s.argv_init.extend(after_dashes.split())
-    # Model: the page allocator, mm_init() and the initcalls come with the next steps of
-    # the port; the boot stops here.
+
+    # setup_log_buf(), pidhash_init(), vfs_caches_init_early(), trap_init(): not modelled.
+    mm_init()
+    if until == "mm_init":
+        return
+
+    # sched_init() … page_ext_init(), kmemleak_init(): not modelled.
+    setup_per_cpu_pageset()
+    # numa_policy_init() … check_bugs(): not modelled.
+    rest_init()
     m.booted = True

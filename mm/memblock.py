@@ -1149,3 +1149,117 @@ def memblock_debugfs_read(name):
     if name == "reserved":
         return memblock_debug_show(mb.reserved)
     raise FileNotFoundError(f"/sys/kernel/debug/memblock/{name}")
+
+
+# ==========================================================================
+# The NO_BOOTMEM allocation API (memblock_virt_alloc*, __memblock_free_early/late)
+#
+# Added for the page allocator issue (mm/page_alloc.py needs mem_map, the usemaps and
+# free_all_bootmem). In v4.9 these live in mm/memblock.c under CONFIG_NO_BOOTMEM; the
+# inline wrappers of include/linux/bootmem.h are in include/linux/bootmem.py.
+# ==========================================================================
+
+def _bootmem_caller():
+    """Model-only: ``_RET_IP_`` of a memblock_virt_alloc_try_nid* call — the first caller
+    outside the inline wrappers of include/linux/bootmem.h (which C folds into it)."""
+    f = sys._getframe(2)
+    while f is not None and f.f_globals.get("__name__") == "cmaport.include.linux.bootmem":
+        f = f.f_back
+    return f.f_code.co_name if f is not None else "?"
+
+
+def memblock_virt_alloc_internal(size, align, min_addr, max_addr, nid):
+    """mm/memblock.c: memblock_virt_alloc_internal() — find, reserve and zero boot memory.
+
+    The lower bound is dropped when nothing fits above it, any node is accepted when the
+    wanted one is full, and MIRROR is given up with a warning. ``max_addr`` 0
+    (BOOTMEM_ALLOC_ACCESSIBLE) means memblock's current limit. Returns the kernel virtual
+    address, or ``None``.
+    """
+    from cmaport.arch.arm.include.asm.memory import phys_to_virt
+
+    flags = choose_memblock_flags()
+
+    if WARN_ONCE(nid == MAX_NUMNODES,
+                 "Usage of MAX_NUMNODES is deprecated. Use NUMA_NO_NODE instead\n", line=1260):
+        nid = NUMA_NO_NODE
+
+    # slab_is_available() is false: the model has no slab allocator.
+
+    if not align:
+        align = this_machine().config.SMP_CACHE_BYTES
+
+    if max_addr > memblock().current_limit:
+        max_addr = memblock().current_limit
+
+    while True:  # the C "again:" label
+        alloc = memblock_find_in_range_node(size, align, min_addr, max_addr, nid, flags)
+        if alloc:
+            break  # goto done
+        if nid != NUMA_NO_NODE:
+            alloc = memblock_find_in_range_node(size, align, min_addr, max_addr,
+                                                NUMA_NO_NODE, flags)
+            if alloc:
+                break
+        if min_addr:
+            min_addr = 0
+            continue
+        if flags & MEMBLOCK_MIRROR:
+            flags &= ~MEMBLOCK_MIRROR
+            _pr.warn("Could not allocate %pap bytes of mirrored memory\n", size)
+            continue
+        return None
+
+    # done:
+    memblock_reserve(alloc, size)
+    ptr = phys_to_virt(alloc)
+    # memset(ptr, 0, size) on the simulated RAM (clearing a frame that was never written
+    # costs nothing).
+    this_machine().hw.physmem.fill(alloc, size, 0)
+    # kmemleak_alloc(ptr, size, 0, 0): not modelled.
+    return ptr
+
+
+def memblock_virt_alloc_try_nid_nopanic(size, align, min_addr, max_addr, nid):
+    """mm/memblock.c: memblock_virt_alloc_try_nid_nopanic() — boot memory or ``None``."""
+    memblock_dbg("%s: %llu bytes align=0x%llx nid=%d from=0x%llx max_addr=0x%llx %pF\n",
+                 "memblock_virt_alloc_try_nid_nopanic", size, align, nid, min_addr, max_addr,
+                 _bootmem_caller())
+    return memblock_virt_alloc_internal(size, align, min_addr, max_addr, nid)
+
+
+def memblock_virt_alloc_try_nid(size, align, min_addr, max_addr, nid):
+    """mm/memblock.c: memblock_virt_alloc_try_nid() — boot memory, or panic."""
+    memblock_dbg("%s: %llu bytes align=0x%llx nid=%d from=0x%llx max_addr=0x%llx %pF\n",
+                 "memblock_virt_alloc_try_nid", size, align, nid, min_addr, max_addr,
+                 _bootmem_caller())
+    ptr = memblock_virt_alloc_internal(size, align, min_addr, max_addr, nid)
+    if ptr is not None:
+        return ptr
+    panic("%s: Failed to allocate %llu bytes align=0x%llx nid=%d from=0x%llx max_addr=0x%llx\n",
+          "memblock_virt_alloc_try_nid", size, align, nid, min_addr, max_addr)
+    return None
+
+
+def __memblock_free_early(base, size):
+    """mm/memblock.c: __memblock_free_early() — give boot memory back to memblock only."""
+    memblock_dbg("%s: [%#016llx-%#016llx] %pF\n",
+                 "__memblock_free_early", base, base + size - 1, _bootmem_caller())
+    # kmemleak_free_part_phys(): not modelled.
+    memblock_remove_range(memblock().reserved, base, size)
+
+
+def __memblock_free_late(base, size):
+    """mm/memblock.c: __memblock_free_late() — boot memory straight to the buddy allocator."""
+    from cmaport.include.linux.mm import pfn_to_page
+    from cmaport.include.linux.pfn import PFN_DOWN, PFN_UP
+    from cmaport.mm.page_alloc import __free_pages_bootmem, page_alloc_c
+
+    memblock_dbg("%s: [%#016llx-%#016llx] %pF\n",
+                 "__memblock_free_late", base, base + size - 1, _bootmem_caller())
+    cursor = PFN_UP(base)
+    end = PFN_DOWN(base + size)
+    while cursor < end:
+        __free_pages_bootmem(pfn_to_page(cursor), cursor, 0)
+        page_alloc_c.get().totalram_pages += 1
+        cursor += 1

@@ -5,6 +5,7 @@ Every subcommand that runs a machine takes the same board options::
 
     cmaport boot [--dtb FILE | --dts FILE] [--mem SIZE[@BASE]] [--cmdline "..."]
                  [--config FILE] [--set CONFIG_X=V ...] [--initrd SIZE[@ADDR]]
+    cmaport proc NAME [board options]      # NAME: buddyinfo meminfo pagetypeinfo vmstat zoneinfo
 
 Bad input is one line on stderr and exit status 2; a kernel panic or BUG prints the log
 up to that point, then the reason, and exits with status 1.
@@ -156,6 +157,36 @@ def boot(timestamps, **options):
     """Boot the board and print the kernel log."""
     m = boot_machine(options, timestamps=timestamps)
     click.echo(m.log.text(timestamps=timestamps), nl=False)
+    _report(m)
+
+
+# The /proc files `cmaport proc` can show, and the functions that render them.
+PROC_FILES = {
+    "buddyinfo": ("cmaport.mm.vmstat", "frag_show"),
+    "pagetypeinfo": ("cmaport.mm.vmstat", "pagetypeinfo_show"),
+    "zoneinfo": ("cmaport.mm.vmstat", "zoneinfo_show"),
+    "meminfo": ("cmaport.fs.proc.meminfo", "meminfo_proc_show"),
+    "vmstat": ("cmaport.mm.vmstat", "vmstat_show"),
+    "iomem": ("cmaport.kernel.resource", "proc_iomem"),
+}
+
+
+def read_proc(machine, name):
+    """The text of ``/proc/<name>`` on a booted machine."""
+    import importlib
+
+    module, func = PROC_FILES[name]
+    with machine:
+        return getattr(importlib.import_module(module), func)()
+
+
+@cli.command()
+@board_options
+@click.argument("name", type=click.Choice(sorted(PROC_FILES)), metavar="NAME")
+def proc(name, **options):
+    """Boot the board and print /proc/NAME (buddyinfo, meminfo, pagetypeinfo, vmstat, zoneinfo)."""
+    m = boot_machine(options)
+    click.echo(read_proc(m, name), nl=False)
     _report(m)
 
 

@@ -5,7 +5,7 @@ Here: the cache policy chosen from the CPU's proc_info, ``vmalloc=``, the lowmem
 split (``sanity_check_meminfo``) and the swapper_pg_dir reservation. The page-table
 construction of ``paging_init`` (``build_mem_type_table``, ``map_lowmem``,
 ``dma_contiguous_remap``) belongs to the MMU model and is not ported yet; ``paging_init``
-currently only runs ``bootmem_init`` once the page allocator exists.
+sets memblock's limit and runs ``bootmem_init`` (the zones and mem_map).
 """
 
 import attrs

@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The page allocator in the full boot of the built-in board, and ``cmaport proc``.
+
+Values that depend only on the RAM (1 GiB at 0x60000000, truncated to 768 MiB of lowmem
+without CONFIG_HIGHMEM) and v4.9's rules are asserted exactly; values that depend on the
+reservations of other parts of the boot (the device tree blob, …) are checked through
+their relations (``Memory:`` available = the free pages at that moment, reserved = present
+- totalram - totalcma).
+"""
+
+import re
+
+import pytest
+
+from cmaport.cli import main
+from cmaport.kernel.machine import Machine
+
+MEMORY_RE = re.compile(r"Memory: (\d+)K/(\d+)K available \((\d+)K kernel code, (\d+)K rwdata, "
+                       r"(\d+)K rodata, (\d+)K init, (\d+)K bss, (\d+)K reserved, "
+                       r"(\d+)K cma-reserved(?:, (\d+)K highmem)?\)")
+
+
+@pytest.fixture(scope="module")
+def booted():
+    return Machine().boot()
+
+
+def test_boot_lines_in_v49_order(booted):
+    # The built-in board boots with memblock=debug: leave memblock's own lines out.
+    lines = [l for l in booted.dmesg() if not l.startswith(("memblock_", "MEMBLOCK", " "))
+             or l.startswith("  DMA") or l.startswith("    ")]
+    i = lines.index("On node 0 totalpages: 196608")
+    assert lines[i + 1].startswith("free_area_init_node: node 0, pgdat c0b3b7c0, node_mem_map ef")
+    j = lines.index("  DMA zone: 1536 pages used for memmap")
+    assert lines[j + 1:j + 3] == ["  DMA zone: 0 pages reserved",
+                                  "  DMA zone: 196608 pages, LIFO batch:31"]
+    built = lines.index("Built 1 zonelists in Zone order, mobility grouping on.  Total pages: 195072")
+    cmdline = next(k for k, l in enumerate(lines) if l.startswith("Kernel command line:"))
+    memory = next(k for k, l in enumerate(lines) if l.startswith("Memory:"))
+    assert j < built < cmdline < memory
+    assert lines[memory + 1] == "Virtual kernel memory layout:"
+    assert lines[memory + 5] == "    lowmem  : 0xc0000000 - 0xf0000000   ( 768 MB)"
+    assert lines[-1] == "Freeing unused kernel memory: 1024K (c0a00000 - c0b00000)"
+
+
+def test_memory_line_values(booted):
+    memory = next(l for l in booted.dmesg() if l.startswith("Memory:"))
+    m = MEMORY_RE.fullmatch(memory)
+    assert m and m.group(10) is None  # no ", …K highmem" without CONFIG_HIGHMEM
+    available, physpages, reserved, cma = (int(m.group(i)) for i in (1, 2, 8, 9))
+    assert physpages == 786432
+    with booted:
+        from cmaport.mm.page_alloc import page_alloc_c
+
+        s = page_alloc_c.get()
+        # After the boot free_initmem() gave back the 256 pages of the __init sections.
+        assert reserved == physpages - (s.totalram_pages - 256) * 4 - s.totalcma_pages * 4
+        assert available == (s.totalram_pages - 256) * 4  # all managed pages were free then
+    assert cma == 0
+
+
+def test_booted_machine_is_consistent_and_allocates(booted):
+    with booted:
+        from cmaport.include.linux.gfp import GFP_KERNEL, alloc_pages
+        from cmaport.include.linux.mmzone import NODE_DATA
+        from cmaport.mm.debug import model_check_zone
+        from cmaport.mm.page_alloc import __free_pages, page_alloc_c
+
+        zone = NODE_DATA(0).node_zones[0]
+        assert model_check_zone(zone) == []
+        # The initcalls ran: watermarks exist, blocking allocations are allowed.
+        assert zone.watermark[0] > 0
+        assert page_alloc_c.get().gfp_allowed_mask == (1 << 26) - 1
+        page = alloc_pages(GFP_KERNEL, 3)
+        __free_pages(page, 3)
+        assert model_check_zone(zone) == []
+
+
+def test_boot_stages_stop_where_asked():
+    m = Machine().boot(until="setup_arch")
+    assert "On node 0 totalpages: 196608" in m.dmesg()
+    assert not any(l.startswith("Built 1 zonelists") for l in m.dmesg())
+    m = Machine().boot(until="mm_init")
+    assert any(l.startswith("Memory:") for l in m.dmesg())
+    assert not any(l.startswith("Freeing unused kernel memory") for l in m.dmesg())
+
+
+@pytest.mark.slow
+def test_highmem_boot():
+    from cmaport.kernel.config import KernelConfig
+
+    cfg = KernelConfig()
+    cfg.set_assignment("CONFIG_HIGHMEM=y")
+    m = Machine(config=cfg).boot()
+    lines = m.dmesg()
+    assert "  HighMem zone: 65536 pages, LIFO batch:15" in lines
+    memory = MEMORY_RE.fullmatch(next(l for l in lines if l.startswith("Memory:")))
+    assert memory.group(2) == "1048576" and memory.group(10) == "262144"
+    assert "    pkmap   : 0xbfe00000 - 0xc0000000   (   2 MB)" in lines
+
+
+def run(capsys, *argv):
+    with pytest.raises(SystemExit) as e:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return e.value.code, out, err
+
+
+def test_cli_proc_buddyinfo(capsys):
+    code, out, _ = run(capsys, "proc", "buddyinfo")
+    assert code == 0
+    assert re.fullmatch(r"Node 0, zone      DMA( +\d+){12} \n", out)
+
+
+def test_cli_proc_meminfo_with_options(capsys):
+    code, out, _ = run(capsys, "proc", "meminfo", "--mem", "512M")
+    assert code == 0
+    assert out.splitlines()[0].startswith("MemTotal:  ")
+    assert "CmaTotal:              0 kB" in out
+
+
+def test_cli_proc_rejects_unknown_files(capsys):
+    code, _, err = run(capsys, "proc", "slabinfo")
+    assert code == 2
+    assert "slabinfo" in err
