@@ -104,6 +104,9 @@ SYMBOLS = {s.name: s for s in (
     _S("HAVE_GENERIC_DMA_COHERENT", "bool", True, "selected by ARM"),
     _S("DMA_API_DEBUG", "bool", False, _KC),
     _S("ARM_DMA_USE_IOMMU", "bool", False, _KC, fixed="the ARM IOMMU DMA path is not modelled"),
+    # drivers/amba/Kconfig, drivers/video/fbdev/Kconfig
+    _S("ARM_AMBA", "bool", True, "selected by ARCH_VEXPRESS (multi_v7_defconfig)"),
+    _S("FB_ARMCLCD", "bool", True, _MV7, depends="ARM_AMBA"),
     # drivers/of/Kconfig
     _S("OF", "bool", True, "selected by ARCH_MULTIPLATFORM (USE_OF)", fixed="the model boots from a device tree"),
     _S("OF_EARLY_FLATTREE", "bool", True, "selected by ARM with USE_OF"),

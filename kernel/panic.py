@@ -39,7 +39,7 @@ class KernelWarning:
 
 
 # Kernel file and folder names spelt with a dash where the port has an underscore.
-_DASHED_C = {"dma_contiguous", "dma_coherent", "dma_mapping", "mach_vexpress"}
+_DASHED_C = {"dma_contiguous", "dma_coherent", "dma_mapping", "mach_vexpress", "amba_clcd"}
 _DASHED_H = {"dma_contiguous", "dma_mapping", "pageblock_flags", "page_isolation"}
 
 

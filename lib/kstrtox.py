@@ -88,3 +88,66 @@ def simple_strtol(cp, base=0):
     if value & 0x80000000:
         value -= 1 << 32
     return value, rest
+
+
+def _kstrtoull(s, base):
+    """lib/kstrtox.c: _kstrtoull() — the whole string must be the number (one newline may follow).
+
+    :return: ``(0, value)``, or ``(-ERANGE | -EINVAL, None)``
+    """
+    from cmaport.include.linux.errno import EINVAL, ERANGE
+
+    s, base = _parse_integer_fixup_radix(s, base)
+    res, rv = _parse_integer(s, base)
+    if rv & KSTRTOX_OVERFLOW:
+        return -ERANGE, None
+    if rv == 0:
+        return -EINVAL, None
+    s = s[rv:]
+    if s[:1] == "\n":
+        s = s[1:]
+    if s:
+        return -EINVAL, None
+    return 0, res
+
+
+def kstrtoull(s, base):
+    """lib/kstrtox.c: kstrtoull() — an unsigned long long (a leading ``+`` is allowed)."""
+    if s[:1] == "+":
+        s = s[1:]
+    return _kstrtoull(s, base)
+
+
+def kstrtoll(s, base):
+    """lib/kstrtox.c: kstrtoll() — a signed long long (a leading ``-`` is allowed)."""
+    from cmaport.include.linux.errno import ERANGE
+
+    if s[:1] == "-":
+        rv, tmp = _kstrtoull(s[1:], base)
+        if rv < 0:
+            return rv, None
+        neg = (-tmp) & ULLONG_MASK
+        if neg and not neg & (1 << 63):  # (long long)-tmp > 0
+            return -ERANGE, None
+        return 0, neg - (1 << 64) if neg & (1 << 63) else neg
+    rv, tmp = kstrtoull(s, base)
+    if rv < 0:
+        return rv, None
+    if tmp & (1 << 63):  # (long long)tmp < 0
+        return -ERANGE, None
+    return 0, tmp
+
+
+def kstrtoint(s, base):
+    """lib/kstrtox.c: kstrtoint() — an ``int``.
+
+    :return: ``(0, value)``, or ``(-ERANGE | -EINVAL, None)``
+    """
+    from cmaport.include.linux.errno import ERANGE
+
+    rv, tmp = kstrtoll(s, base)
+    if rv < 0:
+        return rv, None
+    if not -0x80000000 <= tmp <= 0x7FFFFFFF:
+        return -ERANGE, None
+    return 0, tmp

@@ -26,10 +26,15 @@ Model:
 * ``of_fdt_crc32`` is not computed: only the sysfs export of the raw blob
   (of_fdt_raw_init(), not ported) reads it.
 
-Left out: unflattening (``unflatten_device_tree`` and everything on ``struct
-device_node``), ``of_fdt_limit_memory`` (writes the blob), the earlycon
-``stdout-path`` scan, ``early_init_dt_alloc_memory_arch`` (used only by unflattening)
-and the ``!CONFIG_HAVE_MEMBLOCK`` variants (ARM always has memblock).
+Unflattening (``unflatten_device_tree``, called from ``setup_arch`` after
+``paging_init``) builds the tree of ``struct device_node`` (include/linux/of.py) from the
+blob, through the libfdt port, with v4.9's two passes: a dry run that adds up the bytes
+the nodes and properties need, one ``memblock_alloc`` of that size (so the tree's memory
+shows in ``memblock.reserved`` as on the real kernel), then the real pass.
+
+Left out: ``of_fdt_limit_memory`` (writes the blob), the earlycon ``stdout-path`` scan,
+``of_fdt_unflatten_tree`` (overlays), the sysfs export of the raw blob and the
+``!CONFIG_HAVE_MEMBLOCK`` variants (ARM always has memblock).
 """
 
 from cmaport.arch.arm.include.asm.memory import PAGE_OFFSET, __pa, __va
@@ -37,13 +42,16 @@ from cmaport.arch.arm.include.asm.page import PAGE_SIZE
 from cmaport.include.linux.errno import EINVAL, ENOENT
 from cmaport.include.linux.init import COMMAND_LINE_SIZE, init_h
 from cmaport.include.linux.initrd import initrd_h
+from cmaport.include.linux.libfdt import FDT_ERR_NOTFOUND as _FDT_ERR_NOTFOUND
 from cmaport.include.linux.libfdt import fdt_totalsize
 from cmaport.include.linux.sizes import SZ_1M
 from cmaport.kernel.config import CONFIG, IS_ENABLED
 from cmaport.kernel.machine import statics, this_machine
 from cmaport.kernel.printk import pr_helpers, printk
 from cmaport.lib.fdt import fdt_check_header, fdt_next_node
-from cmaport.lib.fdt_ro import fdt_get_mem_rsv, fdt_get_name, fdt_getprop, fdt_subnode_offset
+from cmaport.lib.fdt_ro import (fdt_first_property_offset, fdt_get_mem_rsv, fdt_get_name,
+                                fdt_getprop, fdt_getprop_by_offset, fdt_next_property_offset,
+                                fdt_subnode_offset)
 
 pr_fmt = "OF: fdt:"  # no trailing space in v4.9
 _pr = pr_helpers(pr_fmt)
@@ -787,3 +795,319 @@ def early_init_dt_scan(params, phys=None):
 
     early_init_dt_scan_nodes()
     return True
+
+
+# -- unflattening ---------------------------------------------------------------------
+
+FDT_MAX_DEPTH = 64
+
+
+def unflatten_dt_alloc(mem, size, align):
+    """drivers/of/fdt.c: unflatten_dt_alloc() — carve ``size`` bytes from the tree's memory.
+
+    Model: ``mem`` is the running offset (C: ``void **mem``, starting at the block's base,
+    or at 0 in the dry run); the function returns ``(res, new mem)``.
+    """
+    mem = (mem + align - 1) & ~(align - 1)  # PTR_ALIGN
+    res = mem
+    mem += size
+    return res, mem
+
+
+def populate_properties(blob, offset, mem, np, nodename, dryrun):
+    """drivers/of/fdt.c: populate_properties() — copy a node's properties (and make up ``name``).
+
+    ``phandle``/``linux,phandle`` set the node's phandle (the first one wins),
+    ``ibm,phandle`` overrides it. A blob of version 16 or later has no ``name`` property:
+    one is made from the unit name (what comes before ``@``).
+
+    :return: the advanced ``mem`` offset
+    """
+    from cmaport.include.linux.of import ALIGNOF_PROPERTY, SIZEOF_PROPERTY, property
+
+    has_name = False
+    pprev_tail = None  # Model: &np->properties, then &pp->next (the last cell)
+
+    cur = fdt_first_property_offset(blob, offset)
+    while cur >= 0:
+        val, pname, sz = fdt_getprop_by_offset(blob, cur)
+        if val is None:
+            pr_warn("Cannot locate property at 0x%x\n", cur)
+            cur = fdt_next_property_offset(blob, cur)
+            continue
+
+        if pname is None:
+            pr_warn("Cannot find property name at 0x%x\n", cur)
+            cur = fdt_next_property_offset(blob, cur)
+            continue
+        pname = _str(pname)
+
+        if pname == "name":
+            has_name = True
+
+        _, mem = unflatten_dt_alloc(mem, SIZEOF_PROPERTY, ALIGNOF_PROPERTY)
+        if dryrun:
+            cur = fdt_next_property_offset(blob, cur)
+            continue
+
+        # both the ePAPR "phandle" and the older "linux,phandle" are accepted
+        if pname == "phandle" or pname == "linux,phandle":
+            if not np.phandle:
+                np.phandle = be32_to_cpup(val)
+
+        # pSeries' "ibm,phandle" always wins
+        if pname == "ibm,phandle":
+            np.phandle = be32_to_cpup(val)
+
+        pp = property(name=pname, length=sz, value=bytes(val))
+        if pprev_tail is None:
+            np.properties = pp
+        else:
+            pprev_tail.next = pp
+        pprev_tail = pp
+        cur = fdt_next_property_offset(blob, cur)
+
+    # no "name" property (version 0x10 and later): derive it from the unit name
+    if not has_name:
+        ps = nodename.rfind("/") + 1
+        pa = nodename.rfind("@")
+        if pa < ps:
+            pa = len(nodename)
+        length = (pa - ps) + 1
+        _, mem = unflatten_dt_alloc(mem, SIZEOF_PROPERTY + length, ALIGNOF_PROPERTY)
+        if not dryrun:
+            value = nodename[ps:pa].encode("utf-8") + b"\0"
+            pp = property(name="name", length=length, value=value)
+            if pprev_tail is None:
+                np.properties = pp
+            else:
+                pprev_tail.next = pp
+            pprev_tail = pp
+            pr_debug("fixed up name for %s -> %s\n", nodename, value[:-1].decode("utf-8", "replace"))
+
+    # *pprev = NULL: the list already ends in None
+    return mem
+
+
+def populate_node(blob, offset, mem, dad, fpsize, dryrun):
+    """drivers/of/fdt.c: populate_node() — make one device_node and link it under ``dad``.
+
+    The full path is rebuilt from the parent's (a version-16+ blob stores only the unit
+    name); ``fpsize`` carries the path length down the tree for the dry run's sizes. The
+    new node goes to the *front* of the parent's child list (reverse_nodes() fixes the
+    order later).
+
+    :return: ``(fpsize, node, mem)``; ``fpsize`` 0 means the node could not be read
+    """
+    from cmaport.include.linux.of import (ALIGNOF_DEVICE_NODE, SIZEOF_DEVICE_NODE, device_node,
+                                          of_node_init)
+
+    pathp, l = fdt_get_name(blob, offset)
+    if pathp is None:
+        return 0, None, mem
+    pathp = _str(pathp)  # l stays the blob's byte length
+
+    l += 1
+    allocl = l
+
+    # A version-16+ blob has only the unit name here (no leading '/'); the full path is
+    # rebuilt, and fpsize accumulates its length.
+    new_format = 0
+    if not pathp.startswith("/"):
+        new_format = 1
+        if fpsize == 0:
+            # the root: its path is "/", and its children must not get "//"
+            fpsize = 1
+            allocl = 2
+            l = 1
+            pathp = ""
+        else:
+            # a '/' and the name (its NUL is already in l)
+            fpsize += l
+            allocl = fpsize
+
+    _, mem = unflatten_dt_alloc(mem, SIZEOF_DEVICE_NODE + allocl, ALIGNOF_DEVICE_NODE)
+    np = None
+    if not dryrun:
+        np = device_node()
+        of_node_init(np)
+        # Model: the kernel stores the path right after the structure; here it is a str.
+        fn = ""
+        if new_format:
+            if dad is not None and dad.parent is not None:
+                fn = dad.full_name
+            fn += "/"
+        np.full_name = fn + pathp
+
+        if dad is not None:
+            np.parent = dad
+            np.sibling = dad.child
+            dad.child = np
+
+    mem = populate_properties(blob, offset, mem, np, pathp, dryrun)
+    if not dryrun:
+        from cmaport.drivers.of.base import of_get_property
+
+        name, _ = of_get_property(np, "name")
+        type_, _ = of_get_property(np, "device_type")
+        np.name = _str(_cstr(name)) if name is not None else None
+        np.type = _str(_cstr(type_)) if type_ is not None else None
+
+        if np.name is None:
+            np.name = "<NULL>"
+        if np.type is None:
+            np.type = "<NULL>"
+
+    return fpsize, np, mem
+
+
+def reverse_nodes(parent):
+    """drivers/of/fdt.c: reverse_nodes() — put every child list back into blob order."""
+    # depth first
+    child = parent.child
+    while child is not None:
+        reverse_nodes(child)
+        child = child.sibling
+
+    # then this node's own list
+    child = parent.child
+    parent.child = None
+    while child is not None:
+        nxt = child.sibling
+        child.sibling = parent.child
+        parent.child = child
+        child = nxt
+
+
+def unflatten_dt_nodes(blob, mem, dad, want_nodes):
+    """drivers/of/fdt.c: unflatten_dt_nodes() — one pass over the blob's nodes.
+
+    :param mem: ``None`` for the dry run (only sizes are added up), else the base offset
+        of the tree's memory
+    :param dad: the parent for a subtree, ``None`` for a whole tree
+    :param want_nodes: whether the caller wants the first node back (C: ``nodepp``)
+    :return: ``(size, first node)``; ``size`` is negative on a blob error
+    """
+    from cmaport.kernel.panic import WARN_ON_ONCE
+
+    offset = 0
+    depth = 0
+    initial_depth = 0
+    fpsizes = [0] * (FDT_MAX_DEPTH + 1)
+    nps = [None] * (FDT_MAX_DEPTH + 1)
+    dryrun = mem is None
+    base = 0 if dryrun else mem
+    mem = base
+    nodepp = None
+
+    # a subtree may have several nodes at its first level: start at depth 1 so that
+    # fdt_next_node() goes on past the first one
+    if dad is not None:
+        depth = initial_depth = 1
+
+    root = dad
+    fpsizes[depth] = len(dad.full_name) if dad is not None else 0
+    nps[depth] = dad
+
+    while offset >= 0 and depth >= initial_depth:
+        if WARN_ON_ONCE(depth >= FDT_MAX_DEPTH):
+            offset, depth = fdt_next_node(blob, offset, depth)
+            continue
+
+        fpsizes[depth + 1], nps[depth + 1], mem = populate_node(
+            blob, offset, mem, nps[depth], fpsizes[depth], dryrun)
+        if not fpsizes[depth + 1]:
+            return mem - base, nodepp
+
+        if not dryrun and want_nodes and nodepp is None:
+            nodepp = nps[depth + 1]
+        if not dryrun and root is None:
+            root = nps[depth + 1]
+        offset, depth = fdt_next_node(blob, offset, depth)
+
+    if offset < 0 and offset != -_FDT_ERR_NOTFOUND:
+        pr_err("Error %d processing FDT\n", offset)
+        return -EINVAL, nodepp
+
+    # back to blob order: some drivers depend on it
+    if not dryrun:
+        reverse_nodes(root)
+
+    return mem - base, nodepp
+
+
+def __unflatten_device_tree(blob, dad, dt_alloc, detached):
+    """drivers/of/fdt.c: __unflatten_device_tree() — size the tree, allocate it, build it.
+
+    :param dt_alloc: ``dt_alloc(size, align)`` → the address of the tree's memory
+    :return: ``(mem, first node)``; ``mem`` is ``None`` on failure
+    """
+    from cmaport.include.linux.of import ALIGNOF_DEVICE_NODE, OF_DETACHED, of_node_set_flag
+    from cmaport.include.linux.libfdt import fdt_magic, fdt_version
+
+    pr_debug(" -> unflatten_device_tree()\n")
+
+    if blob is None:
+        pr_debug("No device tree pointer\n")
+        return None, None
+
+    pr_debug("Unflattening device tree:\n")
+    pr_debug("magic: %08x\n", fdt_magic(blob))
+    pr_debug("size: %08x\n", fdt_totalsize(blob))
+    pr_debug("version: %08x\n", fdt_version(blob))
+
+    if fdt_check_header(blob):
+        pr_err("Invalid device tree blob header\n")
+        return None, None
+
+    # the dry run: how much memory the tree takes
+    size, _ = unflatten_dt_nodes(blob, None, dad, False)
+    if size < 0:
+        return None, None
+
+    size = (size + 3) & ~3  # ALIGN(size, 4)
+    pr_debug("  size is %d, allocating...\n", size)
+
+    # the tree's memory, with room for the end marker
+    mem = dt_alloc(size + 4, ALIGNOF_DEVICE_NODE)
+    # Model: C zeroes the block and writes 0xdeadbeef after it; the nodes here are Python
+    # objects, so the reserved bytes are left as they are and the marker cannot be hit.
+
+    pr_debug("  unflattening %p...\n", mem)
+
+    # the real pass
+    _, mynodes = unflatten_dt_nodes(blob, mem, dad, True)
+
+    if detached and mynodes is not None:
+        of_node_set_flag(mynodes, OF_DETACHED)
+        pr_debug("unflattened tree is detached\n")
+
+    pr_debug(" <- unflatten_device_tree()\n")
+    return mem, mynodes
+
+
+def early_init_dt_alloc_memory_arch(size, align):
+    """drivers/of/fdt.c: early_init_dt_alloc_memory_arch() (__weak, not overridden by ARM).
+
+    Boot memory for the unflattened tree: ``__va(memblock_alloc(size, align))``, which
+    panics when memblock has nothing left.
+    """
+    from cmaport.mm.memblock import memblock_alloc
+
+    return __va(memblock_alloc(size, align))
+
+
+def unflatten_device_tree():
+    """drivers/of/fdt.c: unflatten_device_tree() — build ``of_root`` from the boot blob.
+
+    Then of_alias_scan() finds ``/chosen`` and ``/aliases`` (each alias also takes a little
+    memblock memory).
+    """
+    from cmaport.drivers.of.base import base_c, of_alias_scan
+
+    _, root = __unflatten_device_tree(fdt_c.get().initial_boot_params, None,
+                                      early_init_dt_alloc_memory_arch, False)
+    base_c.get().of_root = root
+
+    # /chosen and /aliases, for everyone
+    of_alias_scan(early_init_dt_alloc_memory_arch)

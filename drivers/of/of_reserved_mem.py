@@ -15,10 +15,13 @@ only, so the dynamic regions (all at 0) come first in the order the heapsort lea
 them and are allocated before any static region is initialised; dynamic regions are
 never checked for overlap; a failed allocation or a refusing handler gives nothing back.
 
-Left out until the device model exists: of_reserved_mem_device_init_by_idx() and
-of_reserved_mem_device_release() (attaching a region to a device through its
-``memory-region`` phandle, with the ``assigned reserved memory node`` line) and their
-list of assigned devices. v4.9 has no of_reserved_mem_lookup() (it came in v4.17).
+Devices: of_reserved_mem_device_init_by_idx() attaches a region to a device through
+the device node's ``memory-region`` phandle list (the region's ``ops->device_init``
+does the work, e.g. the DMA pool of drivers/base/dma-coherent.c), records the pair in a
+list (newest first) and prints ``<driver> <device>: assigned reserved memory node …``;
+of_reserved_mem_device_release() undoes the first pair found for the device. v4.9 has
+no of_reserved_mem_lookup() (it came in v4.17) and does not check whether the target
+node is enabled (6.1 does).
 """
 
 import itertools
@@ -30,7 +33,7 @@ from cmaport.drivers.of.fdt import (
     _cells_unusable, _t_len, dt_mem_next_cell, fdt_c, of_flat_dt_is_compatible,
     of_get_flat_dt_prop, of_read_number,
 )
-from cmaport.include.linux.errno import EINVAL, ENOENT, ENOMEM
+from cmaport.include.linux.errno import EINVAL, ENODEV, ENOENT, ENOMEM
 from cmaport.include.linux.init import link_position, link_vmlinux
 from cmaport.include.linux.sizes import SZ_1M
 from cmaport.kernel.config import IS_ENABLED
@@ -402,3 +405,89 @@ def __find_rmem(node):
         if s.reserved_mem[i].phandle == node.phandle:
             return s.reserved_mem[i]
     return None
+
+
+# -- attaching regions to devices ---------------------------------------------------------
+
+@attrs.define(slots=True, eq=False)
+class rmem_assigned_device:
+    """drivers/of/of_reserved_mem.c: struct rmem_assigned_device — one device–region pair."""
+
+    dev: object = None
+    rmem: object = None
+
+
+@statics
+class of_rmem_assigned_c:
+    """drivers/of/of_reserved_mem.c: ``of_rmem_assigned_device_list`` (list_add: newest first)."""
+
+    of_rmem_assigned_device_list: list = attrs.Factory(list)
+    # Model: of_rmem_assigned_device_mutex — one task, nothing to serialise.
+
+
+def of_reserved_mem_device_init_by_idx(dev, np, idx):
+    """drivers/of/of_reserved_mem.c: of_reserved_mem_device_init_by_idx() — attach region ``idx`` of ``memory-region``.
+
+    :return: 0; ``-EINVAL`` (no device/node, the phandle names no region, or the region
+        has no ``device_init``); ``-ENODEV`` (no such ``memory-region`` entry); or
+        ``device_init``'s error
+    """
+    from cmaport.drivers.base.core import dev_info
+    from cmaport.drivers.of.base import of_parse_phandle
+    from cmaport.include.linux.of import of_node_put
+
+    if np is None or dev is None:
+        return -EINVAL
+
+    target = of_parse_phandle(np, "memory-region", idx)
+    if target is None:
+        return -ENODEV
+
+    rmem = __find_rmem(target)
+    of_node_put(target)
+
+    if rmem is None or rmem.ops is None or not rmem.ops.device_init:
+        return -EINVAL
+
+    # kmalloc() of the record does not fail in the model
+    rd = rmem_assigned_device()
+
+    ret = rmem.ops.device_init(rmem, dev)
+    if ret == 0:
+        rd.dev = dev
+        rd.rmem = rmem
+
+        # Model: of_rmem_assigned_device_mutex — one task, nothing to serialise.
+        of_rmem_assigned_c.get().of_rmem_assigned_device_list.insert(0, rd)  # list_add
+
+        dev_info(dev, "assigned reserved memory node %s\n", rmem.name)
+    # else: kfree(rd)
+
+    return ret
+
+
+def of_reserved_mem_device_init(dev):
+    """include/linux/of_reserved_mem.h: of_reserved_mem_device_init() — region 0 of the device's own node."""
+    return of_reserved_mem_device_init_by_idx(dev, dev.of_node, 0)
+
+
+def of_reserved_mem_device_release(dev):
+    """drivers/of/of_reserved_mem.c: of_reserved_mem_device_release() — detach the device's region.
+
+    Only the first (newest) record for the device is removed; the region's
+    ``device_release`` runs if it has one.
+    """
+    s = of_rmem_assigned_c.get()
+    rmem = None
+
+    # Model: of_rmem_assigned_device_mutex — one task, nothing to serialise.
+    for rd in s.of_rmem_assigned_device_list:
+        if rd.dev is dev:
+            rmem = rd.rmem
+            s.of_rmem_assigned_device_list.remove(rd)
+            break
+
+    if rmem is None or rmem.ops is None or not rmem.ops.device_release:
+        return
+
+    rmem.ops.device_release(rmem, dev)

@@ -42,11 +42,15 @@ LINK_ORDER = (
     "cmaport.mm.cma",
     "cmaport.mm.cma_debug",
     "cmaport.lib.bitmap",
+    # drivers/Makefile: video/ (line 20), amba/ (31), base/ (69), misc/ (69), of/ (139)
+    "cmaport.drivers.video.fbdev.amba_clcd",
     "cmaport.drivers.base.dma_mapping",
     "cmaport.drivers.base.dma_contiguous",
     "cmaport.drivers.base.dma_coherent",
-    "cmaport.drivers.of.fdt",
+    "cmaport.drivers.misc.dma_client",
+    # drivers/of/Makefile: base.o device.o platform.o fdt.o ... address.o ... of_reserved_mem.o
     "cmaport.drivers.of.platform",
+    "cmaport.drivers.of.fdt",
     "cmaport.drivers.of.of_reserved_mem",
 )
 
@@ -157,12 +161,28 @@ device_initcall = _initcall("device")
 late_initcall = _initcall("late")
 module_init = device_initcall
 
+# include/linux/init.h: the "sync" variants. Their section (.initcallNs.init) follows the
+# level's plain one in the linker script, so they run after all of the level's plain
+# initcalls, in link order. Model: a sync level is not a level of its own; initcalls()
+# returns it after the plain entries of the same level.
+core_initcall_sync = _initcall("core_sync")
+postcore_initcall_sync = _initcall("postcore_sync")
+arch_initcall_sync = _initcall("arch_sync")
+subsys_initcall_sync = _initcall("subsys_sync")
+fs_initcall_sync = _initcall("fs_sync")
+device_initcall_sync = _initcall("device_sync")
+late_initcall_sync = _initcall("late_sync")
+
 
 def initcalls(level):
-    """Model-only: the functions of one initcall level, in link order."""
+    """Model-only: the functions of one initcall level, in link order, then its sync ones."""
     link_vmlinux()
-    return [e.fn for e in sorted((e for e in _initcalls if e.level == level),
-                                 key=lambda e: (link_position(e.module), e.seq))]
+
+    def of_level(name):
+        return [e.fn for e in sorted((e for e in _initcalls if e.level == name),
+                                     key=lambda e: (link_position(e.module), e.seq))]
+
+    return of_level(level) + of_level(level + "_sync")
 
 
 # Model: the strings declared in include/linux/init.h (defined in init/main.c), kept

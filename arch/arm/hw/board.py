@@ -70,6 +70,8 @@ class Board:
     :param initrd_size: bytes of initramfs the bootloader loads (0: none)
     :param initrd_addr: where it loads it (``None``: QEMU's choice)
     :param cpu: keyword arguments for each core's ``CP15`` (the CPU's identification)
+    :param device_memory: on-board device memory (SRAM) ``[(base, size, name)]``: not RAM
+        (not in ``/memory``), but reads and writes there reach real bytes
     """
 
     name: str
@@ -81,6 +83,7 @@ class Board:
     source: str = "<built-in>"
     ncpus: int = 1
     cpu: dict = attrs.Factory(dict)
+    device_memory: list = attrs.Factory(list)
     _tree: object = attrs.field(default=None, init=False, repr=False)
 
     def tree(self):
@@ -129,6 +132,18 @@ class Board:
         for (b1, s1), (b2, s2) in zip(sorted(banks), sorted(banks)[1:]):
             if b1 + s1 > b2:
                 raise BoardError(self.source, f"RAM banks {b1:#x}+{s1:#x} and {b2:#x}+{s2:#x} overlap")
+        regions = sorted(tuple(r) for r in self.device_memory)
+        for base, size, name in regions:
+            if size <= 0 or base < 0 or base + size > PHYS_LIMIT:
+                raise BoardError(self.source, f"device memory {name!r} at {base:#x}+{size:#x} does "
+                                 f"not fit the 32-bit physical address space")
+            for b, s in banks:
+                if base < b + s and b < base + size:
+                    raise BoardError(self.source, f"device memory {name!r} at {base:#x}+{size:#x} "
+                                     f"overlaps RAM {b:#x}+{s:#x}")
+        for (b1, s1, n1), (b2, s2, n2) in zip(regions, regions[1:]):
+            if b1 + s1 > b2:
+                raise BoardError(self.source, f"device memory {n1!r} and {n2!r} overlap")
         if self.initrd_size:
             start, size = self._initrd_place()
             if not any(b <= start and start + size <= b + s for b, s in banks):
@@ -154,7 +169,8 @@ class Board:
     def build_hardware(self):
         """Simulated: the hardware of a machine built from this board."""
         self.validate()
-        return Hardware(PhysicalMemory(self.ram_banks()), [CP15(i, **self.cpu) for i in range(self.ncpus)])
+        return Hardware(PhysicalMemory(self.ram_banks(), self.device_memory),
+                        [CP15(i, **self.cpu) for i in range(self.ncpus)])
 
     def handover(self, physmem, cmdline=None):
         """Simulated: patch the blob, load it (and the initrd) into RAM; what r2 points at.
@@ -205,13 +221,20 @@ def builtin_dtb(name):
 # the early boot show memblock's own dump with no arguments.
 DEFAULT_BOOTARGS = "console=ttyAMA0 memblock=debug"
 
+# Simulated: the V2M-P1 motherboard's video SRAM, 8 MiB at the start of static memory chip
+# select 3 (the device tree's vram@4c000000 describes it for the CLCD).
+VEXPRESS_VIDEO_SRAM = (0x4C000000, 8 * SZ_1M, "video SRAM")
+
 
 def default_board(ram_size=None, bootargs=DEFAULT_BOOTARGS, **kw):
     """Simulated: the built-in board, an ARM Versatile Express V2P-CA9 with 1 GiB.
 
+    It has the motherboard's 8 MiB of video SRAM at 0x4c000000 as device memory.
+
     :param ram_size: RAM at 0x60000000 in bytes (``None``: the 1 GiB of the device tree)
     """
     ram = None if ram_size is None else [(0x60000000, ram_size)]
+    kw.setdefault("device_memory", [VEXPRESS_VIDEO_SRAM])
     return Board("vexpress-a9", builtin_dtb("vexpress-v2p-ca9.dtb"), ram=ram, bootargs=bootargs,
                  source="arch/arm/boot/dts/vexpress-v2p-ca9.dtb", **kw)
 

@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""Simulated: physical memory — RAM banks holding real bytes, sparsely.
+"""Simulated: physical memory — RAM banks and on-board device memory holding real bytes, sparsely.
 
 A 4 KiB frame costs nothing until something writes to it; reading a frame that was
-never written gives zeros. Accesses outside every RAM bank raise ``BusError`` (an
-external abort on real hardware).
+never written gives zeros. Besides the RAM banks a board can have *device memory*:
+static RAM behind a bus chip select (the Versatile Express video SRAM at 0x4c000000),
+which is not DRAM (the kernel never sees it as ``/memory``) but holds bytes all the same.
+An access must lie inside one RAM bank or one device-memory region; anything else raises
+``BusError`` (an external abort on real hardware).
 """
 
 PAGE_SHIFT = 12
@@ -12,14 +15,20 @@ _ZERO_PAGE = bytes(PAGE_SIZE)
 
 
 class BusError(Exception):
-    """Simulated: an access to a physical address with no RAM behind it."""
+    """Simulated: an access to a physical address with no memory behind it."""
 
 
 class PhysicalMemory:
-    """Simulated: the RAM of a board; ``banks`` is a list of ``(base, size)``."""
+    """Simulated: the memory of a board.
 
-    def __init__(self, banks):
+    :param banks: the RAM, a list of ``(base, size)``
+    :param device_regions: on-board device memory (SRAM), a list of ``(base, size, name)``;
+        it holds bytes like RAM but is not RAM (``is_ram`` is false for it)
+    """
+
+    def __init__(self, banks, device_regions=()):
         self.banks = sorted(banks)
+        self.device_regions = sorted(tuple(r) for r in device_regions)
         self.frames = {}  # frame number -> bytearray(PAGE_SIZE)
 
     def is_ram(self, addr, size=1):
@@ -28,9 +37,20 @@ class PhysicalMemory:
                 return True
         return False
 
+    def is_device_memory(self, addr, size=1):
+        """Simulated: whether ``[addr, addr + size)`` lies in one device-memory region."""
+        for base, sz, _name in self.device_regions:
+            if base <= addr and addr + size <= base + sz:
+                return True
+        return False
+
+    def is_backed(self, addr, size=1):
+        """Simulated: whether an access there reaches memory (RAM or device memory)."""
+        return self.is_ram(addr, size) or self.is_device_memory(addr, size)
+
     def _check(self, addr, size):
-        if not self.is_ram(addr, size):
-            raise BusError(f"physical access {addr:#x}+{size:#x} is outside RAM")
+        if not self.is_backed(addr, size):
+            raise BusError(f"physical access {addr:#x}+{size:#x} is outside RAM and device memory")
 
     def read(self, addr, size):
         """Simulated: ``size`` bytes from physical address ``addr``."""

@@ -2,10 +2,14 @@
 """arch/arm/kernel/setup.c: ``setup_arch()`` and the early CPU and memory set-up.
 
 In scope: the order of ``setup_arch`` (it decides when reserved memory and CMA are set
-up), the processor identification lines, ``mem=`` and ``arm_add_memory``. Out of scope
-(no effect on memory management): SMP bring-up, PSCI, reboot modes, resources other
-than RAM, crash kernel, hwcaps, Xen, EFI, TCM.
+up), the processor identification lines, ``mem=`` and ``arm_add_memory``, the standard
+resources (``System RAM`` with ``Kernel code``/``Kernel data`` in /proc/iomem), the
+unflattening of the device tree and ``customize_machine``. Out of scope (no effect on
+memory management): SMP bring-up, PSCI, reboot modes, crash kernel, hwcaps, Xen, EFI,
+TCM.
 """
+
+import attrs
 
 from cmaport.arch.arm.include.asm.cputype import (MPIDR_HWID_BITMASK, get_cr, read_ccsidr,
                                                   read_cpuid_cachetype, read_cpuid_id,
@@ -13,7 +17,9 @@ from cmaport.arch.arm.include.asm.cputype import (MPIDR_HWID_BITMASK, get_cr, re
 from cmaport.arch.arm.include.asm.memory import PHYS_OFFSET
 from cmaport.arch.arm.include.asm.page import PAGE_ALIGN, PAGE_SIZE
 from cmaport.include.linux.errno import EINVAL
-from cmaport.include.linux.init import early_param, init_h
+from cmaport.include.linux.init import arch_initcall, early_param, init_h
+from cmaport.include.linux.ioport import IORESOURCE_BUSY, IORESOURCE_IO, IORESOURCE_MEM, \
+    IORESOURCE_SYSTEM_RAM, resource
 from cmaport.kernel.machine import statics
 from cmaport.kernel.printk import dump_stack_set_arch_desc, pr_helpers
 from cmaport.lib.cmdline import memparse
@@ -44,6 +50,18 @@ class setup_c:
     cmd_line: str = ""
     cacheid: int = 0
     usermem: int = 0  # early_mem()'s static usermem
+    # mem_res[]: video_ram, kernel_code, kernel_data (static struct resource)
+    mem_res: list = attrs.Factory(lambda: [
+        resource(name="Video RAM", start=0, end=0, flags=IORESOURCE_MEM),
+        resource(name="Kernel code", start=0, end=0, flags=IORESOURCE_SYSTEM_RAM),
+        resource(name="Kernel data", start=0, end=0, flags=IORESOURCE_SYSTEM_RAM),
+    ])
+    # io_res[]: lp0, lp1, lp2 (the legacy parallel ports)
+    io_res: list = attrs.Factory(lambda: [
+        resource(name="reserved", start=0x3BC, end=0x3BE, flags=IORESOURCE_IO | IORESOURCE_BUSY),
+        resource(name="reserved", start=0x378, end=0x37F, flags=IORESOURCE_IO | IORESOURCE_BUSY),
+        resource(name="reserved", start=0x278, end=0x27F, flags=IORESOURCE_IO | IORESOURCE_BUSY),
+    ])
 
 
 def cache_is_vivt(cacheid):
@@ -188,6 +206,83 @@ def early_mem(p):
     return 0
 
 
+def request_standard_resources(mdesc):
+    """arch/arm/kernel/setup.c: request_standard_resources() — System RAM and the kernel in iomem.
+
+    One ``System RAM`` resource per memblock memory region (whole pages), each from boot
+    memory; ``Kernel code`` (``_text`` up to ``__init_begin``) and ``Kernel data``
+    (``_sdata`` up to ``_end``) go inside the region that holds them. Then the machine's
+    video RAM and legacy parallel ports, if it declares them.
+    """
+    from cmaport.arch.arm.include.asm.memory import __pfn_to_phys, virt_to_phys
+    from cmaport.arch.arm.kernel.vmlinux_lds import sections
+    from cmaport.include.linux.bootmem import memblock_virt_alloc
+    from cmaport.include.linux.ioport import SIZEOF_RESOURCE
+    from cmaport.include.linux.memblock import (memblock_region_memory_base_pfn,
+                                                memblock_region_memory_end_pfn)
+    from cmaport.kernel.resource import iomem_resource, ioport_resource, request_resource
+    from cmaport.mm.memblock import for_each_memblock
+
+    s = setup_c.get()
+    video_ram, kernel_code, kernel_data = s.mem_res
+    sec = sections()
+
+    kernel_code.start = virt_to_phys(sec._text)
+    kernel_code.end = virt_to_phys(sec.__init_begin - 1)
+    kernel_data.start = virt_to_phys(sec._sdata)
+    kernel_data.end = virt_to_phys(sec._end - 1)
+
+    for region in list(for_each_memblock("memory")):
+        start = __pfn_to_phys(memblock_region_memory_base_pfn(region))
+        end = (__pfn_to_phys(memblock_region_memory_end_pfn(region)) - 1) & 0xFFFFFFFF
+
+        # Model: arm_has_idmap_alias() is false (only Keystone 2 has a boot-time alias of
+        # its RAM), so there is no "System RAM (boot alias)" resource.
+
+        # Model: the resource is a Python object; its 32 bytes are taken from boot memory
+        # as in v4.9, so the allocation shows in memblock.reserved.
+        memblock_virt_alloc(SIZEOF_RESOURCE, 0)
+        res = resource()
+        res.name = "System RAM"
+        res.start = start
+        res.end = end
+        res.flags = IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY
+
+        request_resource(iomem_resource(), res)
+
+        if kernel_code.start >= res.start and kernel_code.end <= res.end:
+            request_resource(res, kernel_code)
+        if kernel_data.start >= res.start and kernel_data.end <= res.end:
+            request_resource(res, kernel_data)
+
+    if mdesc.video_start:
+        video_ram.start = mdesc.video_start
+        video_ram.end = mdesc.video_end
+        request_resource(iomem_resource(), video_ram)
+
+    # only some machines can have the legacy parallel ports
+    if mdesc.reserve_lp0:
+        request_resource(ioport_resource(), s.io_res[0])
+    if mdesc.reserve_lp1:
+        request_resource(ioport_resource(), s.io_res[1])
+    if mdesc.reserve_lp2:
+        request_resource(ioport_resource(), s.io_res[2])
+
+
+@arch_initcall
+def customize_machine():
+    """arch/arm/kernel/setup.c: customize_machine() — the machine's own device set-up.
+
+    DT machines without an ``init_machine`` hook (vexpress, the generic machine) do
+    nothing here: their devices come from of_platform_default_populate_init().
+    """
+    s = setup_c.get()
+    if s.machine_desc.init_machine:
+        s.machine_desc.init_machine()
+
+    return 0
+
+
 def setup_arch():
     """arch/arm/kernel/setup.c: setup_arch() — the architecture's part of the boot.
 
@@ -196,6 +291,7 @@ def setup_arch():
     from cmaport.arch.arm.kernel.devtree import setup_machine_fdt
     from cmaport.arch.arm.mm.init import arm_memblock_init, setup_dma_zone
     from cmaport.arch.arm.mm.mmu import early_paging_init, paging_init, sanity_check_meminfo
+    from cmaport.drivers.of.fdt import unflatten_device_tree
     from cmaport.init.main import parse_early_param
     from cmaport.kernel.panic import panic
 
@@ -220,4 +316,11 @@ def setup_arch():
     sanity_check_meminfo()
     arm_memblock_init(mdesc)
     paging_init(mdesc)
+    request_standard_resources(mdesc)
+
+    # (arm_pm_restart = mdesc->restart: the model has no reboot)
+
+    unflatten_device_tree()
+    # arm_dt_init_cpu_maps(), psci_dt_init(), the SMP operations, hyp_mode_check() and
+    # reserve_crashkernel() have no model.
     return s.cmd_line

@@ -24,6 +24,12 @@ class machine_desc:
     dma_zone_size: int = 0  # bytes; 0 = no restriction (arm_dma_limit stays 4 GiB)
     reserve: object = None  # optional hook run by arm_memblock_init
     dt_fixup: object = None
+    init_machine: object = None  # optional hook run by customize_machine (arch_initcall)
+    video_start: int = 0  # physical start of a video RAM the machine reserves (0: none)
+    video_end: int = 0
+    reserve_lp0: int = 0  # claim the legacy parallel-port I/O ranges
+    reserve_lp1: int = 0
+    reserve_lp2: int = 0
     l2c_aux_val: int = 0
     l2c_aux_mask: int = 0
     module: str = ""

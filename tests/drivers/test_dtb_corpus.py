@@ -1,0 +1,228 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Real device trees: every Debian armhf DTB with ``/reserved-memory`` boots to the end of setup_arch.
+
+The DTBs come from Debian's ``linux-image-6.1.0-*-armmp`` (``tools/fetch_debian_dtbs.sh``,
+or ``$CMAPORT_DTB_DIR``); the list of those with ``/reserved-memory`` is the oracle's
+(tests/data/oracle/dtbs-with-reserved-memory.txt). Without the DTBs the test skips.
+
+For each DTB the board gets the RAM of the DTB's ``/memory`` (below 4 GiB: the model has
+no LPAE), or 512 MiB at the memory node's unit address / below the lowest static region
+when the DTB leaves the size to the bootloader. The bootloader rewrites ``/memory`` to
+match, as QEMU and U-Boot do.
+
+What v4.9's rules predict, computed here from the firmware-side parser
+(arch/arm/hw/fdt_image.py) without the kernel's code:
+
+* the first depth-1 node named ``reserved-memory`` is used if its cells equal the root's
+  and it has ``ranges`` (else ``unsupported node format``); all its descendants (v4.9:
+  grandchildren too) with no ``status`` or ``okay``/``ok`` are regions;
+* every ``reg`` tuple (cut to 32-bit ``phys_addr_t``) of a static region is removed from
+  ``memblock.memory`` (``no-map``) or added to ``memblock.reserved``;
+* a static ``shared-dma-pool`` that is ``no-map`` and not ``reusable`` becomes a DMA pool
+  (``Reserved memory: created DMA memory pool …`` + ``initialized node …``), one that is
+  neither is refused with ``regions without no-map are not yet supported``;
+* the error lines are only the predicted ones.
+
+The CMA-pool lines (``rmem_cma_setup``: ``created CMA memory pool``, ``incorrect alignment
+of CMA region``, ``unable to setup CMA region``) come with drivers/base/dma_contiguous.py:
+add them in ``Prediction.cma`` then (reusable pools are silent until that handler exists;
+with it, their error lines would show up as unexpected here).
+"""
+
+import attrs
+import pytest
+
+from cmaport.arch.arm.hw.board import Board
+from cmaport.arch.arm.hw.fdt_image import cells, parse_dtb
+from cmaport.kernel.machine import Machine
+
+U32 = 0xFFFFFFFF
+SZ_1M = 1 << 20
+LIMIT = 1 << 32
+MAX_RESERVED_REGIONS = 16
+
+pytestmark = pytest.mark.slow
+
+
+@attrs.define
+class Prediction:
+    """What v4.9 does with one DTB's /reserved-memory."""
+
+    nomap: list = attrs.Factory(list)  # (base, size) removed from memory
+    reserved: list = attrs.Factory(list)  # (base, size) in memblock.reserved
+    errors: list = attrs.Factory(list)  # error records that must appear
+    optional_errors: list = attrs.Factory(list)  # error records that may appear
+    info: list = attrs.Factory(list)  # info records that must appear
+    overlap: bool = False
+    cma: list = attrs.Factory(list)  # to come with the CMA work
+
+
+def _cells(node, name, default):
+    v = node.get_u32s(name)
+    return v[0] if v else default
+
+
+def _first(node, name):
+    v = node.get_u32s(name)
+    return v[0] if v else None
+
+
+def predict(root):
+    """v4.9's treatment of /reserved-memory (see the module docstring)."""
+    p = Prediction()
+    ac = _cells(root, "#address-cells", 1)
+    sc = _cells(root, "#size-cells", 1)
+    rm = next((c for c in root.children if c.name == "reserved-memory"), None)
+    if rm is None:
+        return p
+    if (_first(rm, "#size-cells") != sc or _first(rm, "#address-cells") != ac
+            or "ranges" not in rm.props):
+        p.errors.append("OF: fdt:Reserved memory: unsupported node format, ignoring")
+        return p
+
+    tlen = (ac + sc) * 4
+    saved = []  # (node, base, size, static)
+    for n, _ in rm.walk():
+        if n is rm:
+            continue
+        status = n.get_str("status")
+        if status is not None and status not in ("okay", "ok"):
+            continue
+        uname = n.name
+        reg = n.props.get("reg")
+        if reg is None:
+            if "size" in n.props:
+                saved.append((n, 0, 0, False))
+            continue
+        if len(reg) and len(reg) % tlen:
+            p.errors.append(f"OF: fdt:Reserved memory: invalid reg property in '{uname}', skipping node.")
+            continue
+        nums = cells(list(n.get_u32s("reg")), 1)
+        first = True
+        for i in range(len(reg) // tlen):
+            base = cells(nums[i * (ac + sc):i * (ac + sc) + ac], ac)[0] & U32
+            size = cells(nums[i * (ac + sc) + ac:(i + 1) * (ac + sc)], sc)[0] & U32
+            if size:
+                size = min(size, LIMIT - base)  # memblock_cap_size()
+                (p.nomap if "no-map" in n.props else p.reserved).append((base, size))
+            if first:
+                saved.append((n, base, size, True))
+                first = False
+
+    if len(saved) > MAX_RESERVED_REGIONS:
+        p.errors += ["OF: reserved mem: not enough space all defined regions."] * (
+            len(saved) - MAX_RESERVED_REGIONS)
+        saved = saved[:MAX_RESERVED_REGIONS]
+
+    static = sorted((b, s) for _, b, s, st in saved if st and b)
+    p.overlap = any(b1 + s1 > b2 for (b1, s1), (b2, _) in zip(static, static[1:]))
+
+    for n, base, size, is_static in saved:
+        compat = n.get_strs("compatible")
+        dma_pool = "shared-dma-pool" in compat and "reusable" not in n.props
+        if not is_static or not size:
+            # dynamic: the size/alignment/alloc-ranges checks, then maybe a pool
+            if n.props.get("size") is not None and len(n.props["size"]) != sc * 4:
+                p.errors.append(f"OF: reserved mem: invalid size property in '{n.name}' node.")
+                continue
+            if "alignment" in n.props and len(n.props["alignment"]) != ac * 4:
+                p.errors.append(f"OF: reserved mem: invalid alignment property in '{n.name}' node.")
+                continue
+            if "alloc-ranges" in n.props and len(n.props["alloc-ranges"]) % tlen:
+                p.errors.append(f"OF: reserved mem: invalid alloc-ranges property in '{n.name}', "
+                                "skipping node.")
+                continue
+            if dma_pool and "no-map" not in n.props:
+                p.optional_errors.append("Reserved memory: regions without no-map are not yet supported")
+            continue
+        if dma_pool:
+            if "no-map" in n.props:
+                p.info.append("Reserved memory: created DMA memory pool at 0x%08x, size %d MiB"
+                              % (base, size // SZ_1M))
+                p.info.append(f"OF: reserved mem: initialized node {n.name}, compatible id "
+                              "shared-dma-pool")
+            else:
+                p.errors.append("Reserved memory: regions without no-map are not yet supported")
+    return p
+
+
+def corpus_board(name, blob):
+    """A board for a Debian DTB: its RAM below 4 GiB, or a sensible default."""
+    b = Board(name, blob, source=name)
+    banks = []
+    for base, size in b.dt_ram():
+        if base < LIMIT and size:
+            banks.append((base, min(size, LIMIT - base)))
+    if not banks:
+        root, _ = parse_dtb(blob)
+        bases = [int(c.name.split("@")[1], 16) for c in root.children
+                 if c.name.startswith("memory@") and c.name.split("@")[1]]
+        bases = [x for x in bases if x < LIMIT - 512 * SZ_1M]
+        if not bases:
+            # below the lowest static region (kept inside the 32-bit space)
+            p = predict(root)
+            low = min((r for r in p.nomap + p.reserved), default=(0x80000000, 0))[0]
+            bases = [min(low & ~(256 * SZ_1M - 1), LIMIT - 512 * SZ_1M)]
+        banks = [(bases[0], 512 * SZ_1M)]
+    return Board(name, blob, ram=banks, source=name)
+
+
+def _intersects(ranges, base, size):
+    return any(b < base + size and base < b + s for b, s in ranges)
+
+
+def _covered(ranges, base, size):
+    """[base, base + size) lies inside the union of ``ranges`` (merged memblock regions)."""
+    pos = base
+    for b, s in sorted(ranges):
+        if b <= pos < b + s:
+            pos = b + s
+        if pos >= base + size:
+            return True
+    return pos >= base + size
+
+
+def test_debian_dtb_boots_with_v49_reserved_memory(corpus_dtb):
+    if corpus_dtb is None:
+        pytest.skip("Debian's armhf kernel DTBs are not present: run tools/fetch_debian_dtbs.sh "
+                    "(or set CMAPORT_DTB_DIR)")
+    from cmaport.mm.memblock import for_each_memblock
+
+    directory, name = corpus_dtb
+    blob = (directory / name).read_bytes()
+    root, _ = parse_dtb(blob)
+    want = predict(root)
+
+    m = Machine(board=corpus_board(name, blob), cmdline="")
+    m.boot(until="setup_arch")  # any exception (KernelPanic included) fails the test
+
+    with m:
+        memory = [(r.base, r.size) for r in for_each_memblock("memory")]
+        reserved = [(r.base, r.size) for r in for_each_memblock("reserved")]
+    for base, size in want.nomap:
+        assert not _intersects(memory, base, size), f"no-map {base:#x}+{size:#x} still in memory"
+    for base, size in want.reserved:
+        assert _covered(reserved, base, size), f"{base:#x}+{size:#x} not in memblock.reserved"
+
+    records = [r.text for r in m.log.records]
+    for line in want.info:
+        assert line in records
+    errors = [r.text for r in m.log.records if r.level <= 3]
+    for line in want.errors:
+        assert line in errors
+        errors.remove(line)
+    for line in want.optional_errors:
+        if line in errors:
+            errors.remove(line)
+    if want.overlap:
+        errors = [e for e in errors if not e.startswith("OF: reserved mem: OVERLAP DETECTED!\n")]
+    assert errors == [], f"unexpected error lines: {errors}"
+
+
+def test_corpus_list_is_the_oracles(dt):
+    """The list the corpus test walks is the oracle's, copied verbatim (214 DTBs, 435 nodes)."""
+    text = (dt.ORACLE / "dtbs-with-reserved-memory.txt").read_text()
+    assert text.splitlines()[0].startswith("# DTBs in linux-image-6.1.0-50-armmp with a "
+                                           "/reserved-memory node: 214 of 898; child nodes: 435")
+    entries = dt.corpus_entries()
+    assert len(entries) == 214 and sum(len(v) for v in entries.values()) == 435
