@@ -50,3 +50,9 @@ class KernelBug(CmaportError):
 
 class KernelPanic(CmaportError):
     """Model-only: the kernel called ``panic()`` with this message."""
+
+
+class WouldBlock(CmaportError):
+    """Model-only: the kernel would sleep until another task acts (a page lock that someone
+    else holds, a migration entry a fault must wait out). The model runs one task at a
+    time, so nothing could ever wake it: it stops with this error instead of hanging."""

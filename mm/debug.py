@@ -140,3 +140,220 @@ def model_check_zone(zone):
                 problems.append(f"free buddies {pfn:#x} and {page_to_pfn(buddy):#x} of order {order} "
                                 "are not merged")
     return problems
+
+
+def model_migration_entries():
+    """Model-only: every migration entry left in a page table, as ``(mm, addr, pfn, write)``.
+
+    After a migration has completed there must be none (remove_migration_ptes replaced them
+    all).
+    """
+    from cmaport.arch.arm.include.asm.page import PAGE_SIZE
+    from cmaport.arch.arm.include.asm.pgtable import (PTRS_PER_PTE, pte_none, pte_present)
+    from cmaport.include.linux.swapops import (is_migration_entry, is_write_migration_entry,
+                                               pte_to_swp_entry, swp_offset)
+    from cmaport.kernel.fork import model_all_mms
+
+    out = []
+    for mm in model_all_mms():
+        if mm.pgd is None:
+            continue
+        for i, table in enumerate(mm.pgd.entries):
+            if table is None:
+                continue
+            for j in range(PTRS_PER_PTE):
+                pte = table.ptes[j]
+                if pte_none(pte) or pte_present(pte):
+                    continue
+                entry = pte_to_swp_entry(pte)
+                if is_migration_entry(entry):
+                    addr = (i << 21) + j * PAGE_SIZE
+                    out.append((mm, addr, swp_offset(entry), is_write_migration_entry(entry)))
+    return out
+
+
+def model_check_rmap():
+    """Model-only: check the reverse mappings against the page tables; return the problems.
+
+    Walks every pte of every live mm: a present pte's page must be mapped exactly as many
+    times as ptes map it (``page_mapcount``; at least that many references too); an
+    anonymous page's anon_vma must share the root of the VMA's and its index must be the
+    VMA's linear index; a file page must belong to the VMA's file at that index; every
+    page with a mapcount must be found in some pte. Every VMA must be reachable from its
+    rmap structures (the anon_vma trees, the file's i_mmap). NR_ANON_MAPPED and
+    NR_FILE_MAPPED must count the mapped pages. Migration entries are reported by
+    ``model_migration_entries`` (they are legal while a migration runs).
+    """
+    from cmaport.arch.arm.include.asm.page import PAGE_SIZE
+    from cmaport.arch.arm.include.asm.pgtable import pte_none, pte_present
+    from cmaport.include.linux.mm import linear_page_index, page_to_pfn
+    from cmaport.include.linux.mmzone import NR_ANON_MAPPED, NR_FILE_MAPPED
+    from cmaport.include.linux.page_flags import PageAnon
+    from cmaport.include.linux.vmstat import global_node_page_state
+    from cmaport.kernel.fork import model_all_mms
+    from cmaport.mm.memory import vm_normal_page
+    from cmaport.mm.util import page_anon_vma, page_mapping
+
+    s = struct_page_arrays.get()
+    problems = []
+    ptes_of = {}
+    for mm in model_all_mms():
+        vma = mm.mmap
+        n = 0
+        prev_end = 0
+        while vma is not None:
+            n += 1
+            if vma.vm_start < prev_end or vma.vm_start >= vma.vm_end:
+                problems.append(f"mm {mm.model_id}: {vma!r} overlaps or is empty")
+            prev_end = vma.vm_end
+            if vma.vm_mm is not mm:
+                problems.append(f"mm {mm.model_id}: {vma!r} has another vm_mm")
+            for avc in vma.anon_vma_chain:
+                if avc not in avc.anon_vma.rb_root:
+                    problems.append(f"mm {mm.model_id}: {vma!r} is missing from an anon_vma tree")
+            if vma.anon_vma is not None and not any(a.anon_vma is vma.anon_vma
+                                                    for a in vma.anon_vma_chain):
+                problems.append(f"mm {mm.model_id}: {vma!r} is not chained to its anon_vma")
+            if vma.vm_file is not None and vma not in vma.vm_file.f_mapping.i_mmap:
+                problems.append(f"mm {mm.model_id}: {vma!r} is missing from its file's i_mmap")
+            for addr in range(vma.vm_start, vma.vm_end, PAGE_SIZE):
+                table = mm.pgd.entries[addr >> 21]
+                if table is None:
+                    continue
+                pte = table.ptes[(addr >> 12) & 511]
+                if pte_none(pte) or not pte_present(pte):
+                    continue
+                page = vm_normal_page(vma, addr, pte)
+                if page is None:
+                    continue
+                ptes_of[page] = ptes_of.get(page, 0) + 1
+                pfn = page_to_pfn(page)
+                if PageAnon(page):
+                    av = page_anon_vma(page)
+                    if vma.anon_vma is None or av is None or av.root is not vma.anon_vma.root:
+                        problems.append(f"pfn {pfn:#x} at {addr:#x}: anon_vma root differs from the VMA's")
+                    if s.index[page] != linear_page_index(vma, addr):
+                        problems.append(f"pfn {pfn:#x} at {addr:#x}: index {s.index[page]:#x} is not "
+                                        f"the linear index {linear_page_index(vma, addr):#x}")
+                else:
+                    mapping = page_mapping(page)
+                    if vma.vm_file is None or mapping is not vma.vm_file.f_mapping:
+                        problems.append(f"pfn {pfn:#x} at {addr:#x}: not a page of the VMA's file")
+                    elif s.index[page] != linear_page_index(vma, addr):
+                        problems.append(f"pfn {pfn:#x} at {addr:#x}: file index {s.index[page]} is not "
+                                        f"{linear_page_index(vma, addr)}")
+            vma = vma.vm_next
+        if n != mm.map_count:
+            problems.append(f"mm {mm.model_id}: map_count {mm.map_count} but {n} VMAs")
+    anon_mapped = file_mapped = 0
+    mc = s._mapcount
+    for page in range(s.nr_pages):
+        c = mc[page]
+        if c < 0:
+            continue
+        expected = ptes_of.get(page, 0)
+        if c + 1 != expected:
+            problems.append(f"pfn {page_to_pfn(page):#x}: mapcount {c + 1} but {expected} ptes map it")
+        if s._refcount[page] < c + 1:
+            problems.append(f"pfn {page_to_pfn(page):#x}: refcount {s._refcount[page]} below mapcount {c + 1}")
+        if PageAnon(page):
+            anon_mapped += 1
+        else:
+            file_mapped += 1
+    for page in ptes_of:
+        if mc[page] < 0:
+            problems.append(f"pfn {page_to_pfn(page):#x}: mapped by {ptes_of[page]} ptes but mapcount 0")
+    if global_node_page_state(NR_ANON_MAPPED) != anon_mapped:
+        problems.append(f"NR_ANON_MAPPED {global_node_page_state(NR_ANON_MAPPED)} != {anon_mapped}")
+    if global_node_page_state(NR_FILE_MAPPED) != file_mapped:
+        problems.append(f"NR_FILE_MAPPED {global_node_page_state(NR_FILE_MAPPED)} != {file_mapped}")
+    return problems
+
+
+def model_check_lru():
+    """Model-only: check the node's LRU lists; return the problems.
+
+    Every page on a list has PG_lru, belongs on that list (``page_lru``) and is on one list
+    only; each list's length equals its node counter and the zones' counters sum to it;
+    every PG_lru page is on a list; pages waiting in the per-cpu pagevecs are not on one;
+    NR_MLOCK counts the PG_mlocked pages and NR_FILE_PAGES the page-cache pages.
+    """
+    from cmaport.include.linux.list import list_for_each
+    from cmaport.include.linux.mm import page_to_pfn
+    from cmaport.include.linux.mm_inline import page_lru
+    from cmaport.include.linux.mmzone import (NODE_DATA, NR_FILE_PAGES, NR_LRU_BASE, NR_MLOCK,
+                                              NR_LRU_LISTS, NR_ZONE_LRU_BASE)
+    from cmaport.include.linux.page_flags import PG_lru, PG_mlocked
+    from cmaport.include.linux.vmstat import global_node_page_state, global_page_state
+    from cmaport.mm.swap import model_pagevec_pages
+
+    s = struct_page_arrays.get()
+    pgdat = NODE_DATA(0)
+    problems = []
+    on = {}
+    for lru in range(NR_LRU_LISTS):
+        n = 0
+        for page in list_for_each(pgdat.lruvec.lists[lru]):
+            n += 1
+            pfn = page_to_pfn(page)
+            if page in on:
+                problems.append(f"pfn {pfn:#x} is on LRU lists {on[page]} and {lru}")
+            on[page] = lru
+            if not s.flags[page] & (1 << PG_lru):
+                problems.append(f"pfn {pfn:#x} on LRU list {lru} has no PG_lru")
+            elif page_lru(page) != lru:
+                problems.append(f"pfn {pfn:#x} on LRU list {lru} belongs on list {page_lru(page)}")
+        if pgdat.vm_stat[NR_LRU_BASE + lru] != n:
+            problems.append(f"LRU list {lru}: counter {pgdat.vm_stat[NR_LRU_BASE + lru]} but {n} pages")
+        zsum = sum(z.vm_stat[NR_ZONE_LRU_BASE + lru] for z in pgdat.node_zones)
+        if zsum != n:
+            problems.append(f"LRU list {lru}: zone counters sum to {zsum} but {n} pages")
+    mlocked = 0
+    lru_bit = 1 << PG_lru
+    mlock_bit = 1 << PG_mlocked
+    flags = s.flags
+    for page in range(s.nr_pages):
+        f = flags[page]
+        if f & lru_bit and page not in on and s._mapcount[page] != -128:
+            problems.append(f"pfn {page_to_pfn(page):#x} has PG_lru but is on no LRU list")
+        if f & mlock_bit:
+            mlocked += 1
+    for page in model_pagevec_pages("lru_add_pvec"):
+        if page in on:
+            problems.append(f"pfn {page_to_pfn(page):#x} is in an lru_add pagevec and on LRU list {on[page]}")
+    for which in ("lru_rotate_pvecs", "activate_page_pvecs"):
+        for page in model_pagevec_pages(which):
+            if s._refcount[page] < 1:
+                problems.append(f"pfn {page_to_pfn(page):#x} is in {which} without a reference")
+    if global_page_state(NR_MLOCK) != mlocked:
+        problems.append(f"NR_MLOCK {global_page_state(NR_MLOCK)} != {mlocked} PG_mlocked pages")
+    from cmaport.include.linux.fs import address_space
+
+    cached = sum(1 for v in s.mapping.values() if isinstance(v, address_space))
+    if global_node_page_state(NR_FILE_PAGES) != cached:
+        problems.append(f"NR_FILE_PAGES {global_node_page_state(NR_FILE_PAGES)} != {cached} page-cache pages")
+    return problems
+
+
+def model_pte_at(mm, addr):
+    """Model-only: the Linux pte that maps user address ``addr`` in ``mm`` (0 if none)."""
+    table = mm.pgd.entries[addr >> 21]
+    if table is None:
+        return 0
+    return table.ptes[(addr >> 12) & 511]
+
+
+def model_page_at(mm, addr):
+    """Model-only: the ``struct page *`` a present pte maps at ``addr`` in ``mm`` (``None`` for
+    no pte, a migration entry, or the zero page)."""
+    from cmaport.arch.arm.include.asm.pgtable import pte_present
+    from cmaport.mm.memory import vm_normal_page
+    from cmaport.mm.mmap import find_vma
+
+    pte = model_pte_at(mm, addr)
+    if not pte_present(pte):
+        return None
+    vma = find_vma(mm, addr)
+    if vma is None or vma.vm_start > addr:
+        return None
+    return vm_normal_page(vma, addr, pte)

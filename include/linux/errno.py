@@ -47,6 +47,7 @@ EILSEQ = 84
 EOPNOTSUPP = 95
 ETIMEDOUT = 110
 EALREADY = 114
+EHWPOISON = 133
 
 # Kernel-internal numbers (never seen by user space).
 ERESTARTSYS = 512

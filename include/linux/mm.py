@@ -26,6 +26,89 @@ NULL_COMPOUND_DTOR = 0
 COMPOUND_PAGE_DTOR = 1
 NR_COMPOUND_DTORS = 2
 
+# vm_flags (struct vm_area_struct)
+VM_NONE = 0x00000000
+VM_READ = 0x00000001
+VM_WRITE = 0x00000002
+VM_EXEC = 0x00000004
+VM_SHARED = 0x00000008
+VM_MAYREAD = 0x00000010
+VM_MAYWRITE = 0x00000020
+VM_MAYEXEC = 0x00000040
+VM_MAYSHARE = 0x00000080
+VM_GROWSDOWN = 0x00000100
+VM_UFFD_MISSING = 0x00000200
+VM_PFNMAP = 0x00000400
+VM_DENYWRITE = 0x00000800
+VM_UFFD_WP = 0x00001000
+VM_LOCKED = 0x00002000
+VM_IO = 0x00004000
+VM_SEQ_READ = 0x00008000
+VM_RAND_READ = 0x00010000
+VM_DONTCOPY = 0x00020000
+VM_DONTEXPAND = 0x00040000
+VM_LOCKONFAULT = 0x00080000
+VM_ACCOUNT = 0x00100000
+VM_NORESERVE = 0x00200000
+VM_HUGETLB = 0x00400000
+VM_ARCH_1 = 0x01000000
+VM_DONTDUMP = 0x04000000
+VM_MIXEDMAP = 0x10000000
+VM_HUGEPAGE = 0x20000000
+VM_NOHUGEPAGE = 0x40000000
+VM_MERGEABLE = 0x80000000
+VM_GROWSUP = VM_NONE  # only on architectures whose stack grows up
+VM_STACK_INCOMPLETE_SETUP = VM_RAND_READ | VM_SEQ_READ
+VM_STACK = VM_GROWSDOWN
+VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP
+VM_LOCKED_CLEAR_MASK = ~(VM_LOCKED | VM_LOCKONFAULT) & 0xFFFFFFFF
+# arch/arm/include/asm/page.h: VM_DATA_DEFAULT_FLAGS (READ_IMPLIES_EXEC off)
+VM_DATA_DEFAULT_FLAGS = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
+
+# struct vm_fault / fault_env flags
+FAULT_FLAG_WRITE = 0x01
+FAULT_FLAG_MKWRITE = 0x02
+FAULT_FLAG_ALLOW_RETRY = 0x04
+FAULT_FLAG_RETRY_NOWAIT = 0x08
+FAULT_FLAG_KILLABLE = 0x10
+FAULT_FLAG_TRIED = 0x20
+FAULT_FLAG_USER = 0x40
+FAULT_FLAG_REMOTE = 0x80
+FAULT_FLAG_INSTRUCTION = 0x100
+
+# handle_mm_fault() results
+VM_FAULT_OOM = 0x0001
+VM_FAULT_SIGBUS = 0x0002
+VM_FAULT_MAJOR = 0x0004
+VM_FAULT_WRITE = 0x0008
+VM_FAULT_HWPOISON = 0x0010
+VM_FAULT_HWPOISON_LARGE = 0x0020
+VM_FAULT_SIGSEGV = 0x0040
+VM_FAULT_NOPAGE = 0x0100
+VM_FAULT_LOCKED = 0x0200
+VM_FAULT_RETRY = 0x0400
+VM_FAULT_FALLBACK = 0x0800
+VM_FAULT_DAX_LOCKED = 0x1000
+VM_FAULT_ERROR = (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON
+                  | VM_FAULT_HWPOISON_LARGE | VM_FAULT_FALLBACK)
+
+# get_user_pages() flags
+FOLL_WRITE = 0x01
+FOLL_TOUCH = 0x02
+FOLL_GET = 0x04
+FOLL_DUMP = 0x08
+FOLL_FORCE = 0x10
+FOLL_NOWAIT = 0x20
+FOLL_POPULATE = 0x40
+FOLL_SPLIT = 0x80
+FOLL_HWPOISON = 0x100
+FOLL_NUMA = 0x200
+FOLL_MIGRATION = 0x400
+FOLL_TRIED = 0x800
+FOLL_MLOCK = 0x1000
+FOLL_REMOTE = 0x2000
+FOLL_COW = 0x4000
+
 
 def _pages():
     return _running.get()._statics[struct_page_arrays]
@@ -362,6 +445,106 @@ def memmap_valid_within(pfn, page, zone):
         return False
     return True
 
+
+
+# --- mm counters and small VMA helpers (include/linux/mm.h, pagemap.h) ------------------
+
+def get_mm_counter(mm, member):
+    """include/linux/mm.h: get_mm_counter() — negative reads as 0 (SMP)."""
+    v = mm.rss_stat[member]
+    return v if v > 0 else 0
+
+
+def add_mm_counter(mm, member, value):
+    """include/linux/mm.h: add_mm_counter()."""
+    mm.rss_stat[member] += value
+
+
+def inc_mm_counter(mm, member):
+    """include/linux/mm.h: inc_mm_counter()."""
+    mm.rss_stat[member] += 1
+
+
+def dec_mm_counter(mm, member):
+    """include/linux/mm.h: dec_mm_counter()."""
+    mm.rss_stat[member] -= 1
+
+
+def inc_mm_counter_fast(mm, member):
+    """mm/memory.c: inc_mm_counter_fast() — Model: the per-task SPLIT_RSS_COUNTING cache is
+    folded into the mm at once (as sync_mm_rss would after 64 events)."""
+    mm.rss_stat[member] += 1
+
+
+def dec_mm_counter_fast(mm, member):
+    """mm/memory.c: dec_mm_counter_fast() — see inc_mm_counter_fast."""
+    mm.rss_stat[member] -= 1
+
+
+def mm_counter_file(page):
+    """include/linux/mm.h: mm_counter_file() — shmem pages count apart."""
+    from cmaport.include.linux.mm_types import MM_FILEPAGES, MM_SHMEMPAGES
+    from cmaport.include.linux.page_flags import PageSwapBacked
+
+    if PageSwapBacked(page):  # noqa: F821 (generated accessor)
+        return MM_SHMEMPAGES
+    return MM_FILEPAGES
+
+
+def mm_counter(page):
+    """include/linux/mm.h: mm_counter() — which rss counter a mapped page counts in."""
+    from cmaport.include.linux.mm_types import MM_ANONPAGES
+    from cmaport.include.linux.page_flags import PageAnon
+
+    if PageAnon(page):
+        return MM_ANONPAGES
+    return mm_counter_file(page)
+
+
+def get_mm_rss(mm):
+    """include/linux/mm.h: get_mm_rss() — file + anon + shmem pages."""
+    from cmaport.include.linux.mm_types import MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES
+
+    return (get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_ANONPAGES)
+            + get_mm_counter(mm, MM_SHMEMPAGES))
+
+
+def update_hiwater_rss(mm):
+    """include/linux/mm.h: update_hiwater_rss()."""
+    _rss = get_mm_rss(mm)
+    if mm.hiwater_rss < _rss:
+        mm.hiwater_rss = _rss
+
+
+def maybe_mkwrite(pte, vma):
+    """include/linux/mm.h: maybe_mkwrite() — writable if the VMA is."""
+    from cmaport.arch.arm.include.asm.pgtable import pte_mkwrite
+
+    if vma.vm_flags & VM_WRITE:
+        pte = pte_mkwrite(pte)
+    return pte
+
+
+def vma_is_anonymous(vma):
+    """include/linux/mm.h: vma_is_anonymous() — no vm_ops."""
+    return vma.vm_ops is None
+
+
+def vma_pages(vma):
+    """include/linux/mm.h: vma_pages()."""
+    return (vma.vm_end - vma.vm_start) >> PAGE_SHIFT
+
+
+def is_cow_mapping(flags):
+    """include/linux/mm.h: is_cow_mapping() — private and may be written."""
+    return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE
+
+
+def linear_page_index(vma, address):
+    """include/linux/pagemap.h: linear_page_index() — the page offset ``address`` maps."""
+    pgoff = (address - vma.vm_start) >> PAGE_SHIFT
+    pgoff += vma.vm_pgoff
+    return pgoff
 
 
 # Model: the .c files behind these inline functions include this header themselves; they

@@ -49,6 +49,9 @@ v4.9 does.
 Model: the storage is the model's, not the simulated RAM: ``alloc_node_mem_map`` still
 reserves ``sizeof(struct page)`` bytes per entry from memblock so the accounting is the
 kernel's, but the fields live in these arrays.
+
+The header's other two structures, ``struct mm_struct`` and ``struct vm_area_struct``,
+are ordinary objects (at the end of this file).
 """
 
 from array import array
@@ -143,3 +146,88 @@ class struct_page_arrays:
                                                      self.private, self.index, self.lru_next,
                                                      self.lru_prev))
         return total / n
+
+
+# --- struct mm_struct and struct vm_area_struct ---------------------------------------
+
+# enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS }
+MM_FILEPAGES = 0
+MM_ANONPAGES = 1
+MM_SWAPENTS = 2
+MM_SHMEMPAGES = 3
+NR_MM_COUNTERS = 4
+
+_DEFAULT_VM_FLAGS = 0x1 | 0x2 | 0x8 | 0x10 | 0x20  # VM_READ|WRITE|SHARED|MAYREAD|MAYWRITE
+
+
+@attrs.define(slots=True, eq=False)
+class vm_area_struct:
+    """include/linux/mm_types.h: struct vm_area_struct — one mapping of an address space.
+
+    ``vm_next``/``vm_prev`` are the mm's sorted VMA list; ``anon_vma_chain`` is a Python
+    list of the VMA's ``anon_vma_chain`` entries, newest first (C: ``list_add`` on the
+    ``same_vma`` list head). Model: the VMA rbtree (``vm_rb``) and the i_mmap interval-tree
+    node (``shared.rb``) are not kept; their users walk the sorted list / ``i_mmap`` list.
+
+    A VMA made by a device's mmap handler with no ``vm_mm`` (the DMA tests) stands alone;
+    ``remapped`` (model-only) records what ``remap_pfn_range`` would have put into the page
+    tables.
+    """
+
+    vm_start: int = 0
+    vm_end: int = 0
+    vm_next: object = None
+    vm_prev: object = None
+    vm_mm: object = None
+    vm_page_prot: int = 0
+    vm_flags: int = _DEFAULT_VM_FLAGS
+    anon_vma_chain: list = attrs.Factory(list)
+    anon_vma: object = None
+    vm_ops: object = None
+    vm_pgoff: int = 0
+    vm_file: object = None
+    vm_private_data: object = None
+    remapped: list = attrs.Factory(list)
+
+    def __repr__(self):
+        return (f"<vma {self.vm_start:#010x}-{self.vm_end:#010x} flags={self.vm_flags:#x} "
+                f"pgoff={self.vm_pgoff:#x}{' file' if self.vm_file is not None else ''}>")
+
+
+@attrs.define(slots=True, eq=False)
+class mm_struct:
+    """include/linux/mm_types.h: struct mm_struct — a process address space.
+
+    ``pgd`` is the model's first-level table (arch/arm/include/asm/pgtable.py);
+    ``rss_stat`` is ``struct mm_rss_stat`` (the NR_MM_COUNTERS counters). Model: no
+    ``mm_rb``/vmacache (``find_vma`` walks the sorted ``mmap`` list), no mmap_sem or
+    page_table_lock (one CPU, nothing to serialise), no ASID context.
+    """
+
+    mmap: object = None
+    get_unmapped_area: object = None
+    mmap_base: int = 0
+    mmap_legacy_base: int = 0
+    task_size: int = 0
+    highest_vm_end: int = 0
+    pgd: object = None
+    mm_users: int = 1
+    mm_count: int = 1
+    nr_ptes: int = 0
+    map_count: int = 0
+    hiwater_rss: int = 0
+    hiwater_vm: int = 0
+    total_vm: int = 0
+    locked_vm: int = 0
+    pinned_vm: int = 0
+    data_vm: int = 0
+    exec_vm: int = 0
+    stack_vm: int = 0
+    def_flags: int = 0
+    rss_stat: list = attrs.Factory(lambda: [0] * NR_MM_COUNTERS)
+    flags: int = 0
+    owner: object = None  # Model: the task that created it (for diagnostics)
+    model_id: int = 0
+
+    def __repr__(self):
+        return f"<mm {self.model_id} vmas={self.map_count}>"

@@ -131,6 +131,15 @@ LRU_ACTIVE_FILE = LRU_BASE + LRU_FILE + LRU_ACTIVE
 LRU_UNEVICTABLE = 4
 NR_LRU_LISTS = 5
 
+# isolate_mode_t: what __isolate_lru_page() may take
+ISOLATE_CLEAN = 0x1
+ISOLATE_UNMAPPED = 0x2
+ISOLATE_ASYNC_MIGRATE = 0x4
+ISOLATE_UNEVICTABLE = 0x8
+
+# DEF_PRIORITY: the scan priority reclaim starts at (1/4096th of the LRU)
+DEF_PRIORITY = 12
+
 # enum zone_watermarks
 WMARK_MIN = 0
 WMARK_LOW = 1
