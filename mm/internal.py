@@ -3,7 +3,7 @@
 
 The allocation flags ``ALLOC_*``, ``struct alloc_context``, buddy index arithmetic,
 ``page_order`` and ``set_page_refcounted``, and ``pageblock_pfn_to_page``.
-``struct compact_control`` belongs to the compaction/CMA issue and is not here yet.
+``struct compact_control`` (mm/compaction.c's state, used by alloc_contig_range) is at the end.
 """
 
 import attrs
@@ -69,3 +69,40 @@ def pageblock_pfn_to_page(start_pfn, end_pfn, zone):
     from cmaport.mm.page_alloc import __pageblock_pfn_to_page
 
     return __pageblock_pfn_to_page(start_pfn, end_pfn, zone)
+
+
+# --- mm/compaction.c's state (the compaction/CMA issue) --------------------------------
+
+
+@attrs.define(slots=True, eq=False)
+class compact_control:
+    """mm/internal.h: struct compact_control — what one compaction (or one
+    alloc_contig_range) carries between the scanners and migration.
+
+    ``freepages`` and ``migratepages`` are list-head slots (``LIST_HEAD()``), ``None``
+    until the owner sets them up (C: a zeroed ``list_head`` in a designated initialiser).
+    ``mode`` is an ``enum migrate_mode`` value (include/linux/migrate_mode.h). The
+    ``const`` members (``gfp_mask``, ``alloc_flags``, ``classzone_idx``) are ordinary
+    fields here. alloc_contig_range() fills ``nr_migratepages`` (0), ``order`` (-1),
+    ``zone``, ``mode`` (MIGRATE_SYNC) and ``ignore_skip_hint`` (true); everything else
+    keeps the zero the C initialiser gives it.
+    """
+
+    freepages: object = None
+    migratepages: object = None
+    nr_freepages: int = 0
+    nr_migratepages: int = 0
+    free_pfn: int = 0
+    migrate_pfn: int = 0
+    last_migrated_pfn: int = 0
+    mode: int = 0
+    ignore_skip_hint: bool = False
+    ignore_block_suitable: bool = False
+    direct_compaction: bool = False
+    whole_zone: bool = False
+    order: int = 0
+    gfp_mask: int = 0
+    alloc_flags: int = 0
+    classzone_idx: int = 0
+    zone: object = None
+    contended: bool = False

@@ -3259,3 +3259,410 @@ _register_initcalls()
 
 # Model: the counters' home (mm/vmstat.c), bound late: it includes this file's headers.
 from cmaport.mm.vmstat import vmstat_c as _vmstat_c  # noqa: E402
+
+
+# ==========================================================================================
+# alloc_contig_range() and its helpers (mm/page_alloc.c @7016-7329): the isolation/CMA issue.
+# Appended section; it uses mm/page_isolation.py, mm/compaction.py and the migration code
+# (mm/migrate.py, mm/vmscan.py, mm/swap.py), all imported where they are called.
+# ==========================================================================================
+
+def has_unmovable_pages(zone, page, count, skip_hwpoisoned_pages):
+    """mm/page_alloc.c: has_unmovable_pages() — does the pageblock starting at ``page``
+    hold more than ``count`` pages that are in use and not on an LRU list?
+
+    ZONE_MOVABLE, and pageblocks typed MOVABLE or CMA, are taken on trust: no page is
+    looked at. Otherwise each pfn of the pageblock is checked: free buddy blocks are
+    stepped over, pages with no reference (per-cpu pages, tails) and hwpoisoned pages (if
+    asked) are ignored, and every other page that is not PageLRU counts. Like v4.9 this
+    is not exact: a page only briefly off the LRU also counts.
+    """
+    from cmaport.include.linux.kernel import round_up
+    from cmaport.include.linux.mmzone import zone_type
+    from cmaport.include.linux.page_flags import PageHuge, PageHWPoison, PageLRU
+    from cmaport.kernel.cost import account
+
+    # Callers should drain the LRU pagevecs first (lru_add_drain_all) to see fewer
+    # pages off the LRU; ZONE_MOVABLE never holds unmovable pages.
+    if zone_idx(zone) == zone_type.get().ZONE_MOVABLE:
+        return False
+    mt = get_pageblock_migratetype(page)
+    if mt == MIGRATE_MOVABLE or is_migrate_cma(mt):
+        return False
+
+    pageblock_nr_pages = 1 << _P().pageblock_order
+    pfn = page_to_pfn(page)
+    found = 0
+    it = 0
+    scanned = 0
+    try:
+        while it < pageblock_nr_pages:
+            check = pfn + it
+            scanned += 1
+            if not pfn_valid_within(check):
+                it += 1
+                continue
+
+            page = pfn_to_page(check)
+
+            # Huge pages are movable though not on the LRU; skip their tails.
+            if PageHuge(page):
+                it = round_up(it + 1, 1 << compound_order(page)) - 1
+                it += 1
+                continue
+
+            # No reference: free (skip a whole buddy block) or a tail page.
+            if not page_ref_count(page):
+                if PageBuddy(page):
+                    it += (1 << page_order(page)) - 1
+                it += 1
+                continue
+
+            if skip_hwpoisoned_pages and PageHWPoison(page):
+                it += 1
+                continue
+
+            if not PageLRU(page):
+                found += 1
+            # PG_reserved pages (used kernel memory, holes) have a reference: they count.
+            if found > count:
+                return True
+            it += 1
+        return False
+    finally:
+        account("pages_scanned", scanned)
+
+
+def pfn_max_align_down(pfn):
+    """mm/page_alloc.c: pfn_max_align_down() — round down to
+    max(MAX_ORDER_NR_PAGES, pageblock_nr_pages) (2048 pages, 8 MiB, by default)."""
+    s = _P()
+    return pfn & ~(max(1 << (s.max_order - 1), 1 << s.pageblock_order) - 1)
+
+
+def pfn_max_align_up(pfn):
+    """mm/page_alloc.c: pfn_max_align_up() — round up to
+    max(MAX_ORDER_NR_PAGES, pageblock_nr_pages)."""
+    s = _P()
+    return ALIGN(pfn, max(1 << (s.max_order - 1), 1 << s.pageblock_order))
+
+
+@attrs.define(slots=True, eq=False)
+class alloc_contig_range_stats:
+    """Model-only: what one alloc_contig_range() call did and what it would have cost.
+
+    One record per call, made when the call returns (on every path). The cost fields are
+    the kernel/cost.py counters accumulated during the call, whoever accounted them: the
+    scanners and isolation (``pages_scanned``, ``pages_isolated``), migration
+    (``pages_migrated``, ``pages_failed``, ``pages_copied``, ``ptes_updated``,
+    ``tlb_flushes``, ``pages_allocated`` for the targets), the frees of the head and tail
+    and of failed attempts (``pages_freed``), pcp/LRU drains (``drains``) and
+    ``retries`` (here: each extra migrate_pages() round on pages left from the previous
+    one; migrate_pages() may count its own passes too). ``time_ns`` is the simulated time
+    the call took under the machine's cost table (kernel/cost.py ``set_costs``).
+
+    ``ret`` is the return value; ``outer_start``/``outer_end`` the range of free blocks
+    actually taken (``None`` when the call did not get that far); ``migrate_rounds`` the
+    number of batches isolate_migratepages_range() produced and ``free_isolated`` the
+    pages isolate_freepages_range() took. ``delta`` holds every counter, including events
+    added to the cost table later.
+    """
+
+    start: int
+    end: int
+    migratetype: int
+    ret: int = 0
+    outer_start: object = None
+    outer_end: object = None
+    migrate_rounds: int = 0
+    free_isolated: int = 0
+    pages_scanned: int = 0
+    pages_isolated: int = 0
+    pages_migrated: int = 0
+    pages_failed: int = 0
+    retries: int = 0
+    pages_copied: int = 0
+    ptes_updated: int = 0
+    tlb_flushes: int = 0
+    pages_allocated: int = 0
+    pages_freed: int = 0
+    drains: int = 0
+    time_ns: int = 0
+    delta: dict = attrs.Factory(dict)
+
+
+@statics
+class alloc_contig_range_c:
+    """Model-only: the per-call records of alloc_contig_range() on this machine.
+
+    ``last`` is the record of the most recent call; ``history`` keeps the most recent
+    ``history_limit`` records (oldest first) for latency distributions. Set
+    ``history_limit`` (before the calls) to keep more or fewer; 0 keeps none.
+    """
+
+    last: object = None
+    history: list = attrs.Factory(list)
+    history_limit: int = 10000
+    # The record of the call in progress (alloc_contig_range does not nest).
+    current: object = None
+
+
+def alloc_contig_range_last_stats():
+    """Model-only: the ``alloc_contig_range_stats`` of the last call on the running
+    machine (``None`` before the first)."""
+    return alloc_contig_range_c.get().last
+
+
+def alloc_contig_range_history():
+    """Model-only: the ``alloc_contig_range_stats`` of the recent calls, oldest first."""
+    return list(alloc_contig_range_c.get().history)
+
+
+def _acr_stats_finish(rec, before, ret):
+    """Model-only: close the record of one alloc_contig_range() call."""
+    from cmaport.kernel.cost import delta
+
+    d = delta(before)
+    rec.ret = ret
+    rec.delta = d
+    for name in ("pages_scanned", "pages_isolated", "pages_migrated", "pages_failed",
+                 "retries", "pages_copied", "ptes_updated", "tlb_flushes",
+                 "pages_allocated", "pages_freed", "drains", "time_ns"):
+        setattr(rec, name, d.get(name, 0))
+    st = alloc_contig_range_c.get()
+    st.last = rec
+    st.current = None
+    if st.history_limit > 0:
+        st.history.append(rec)
+        if len(st.history) > st.history_limit:
+            del st.history[:len(st.history) - st.history_limit]
+    return ret
+
+
+def _model_check_contig_range(where, start, end, first_page=True):
+    """Model-only: refuse a pfn range that v4.9 has no defined behaviour for.
+
+    alloc_contig_range() and free_contig_range() trust their caller: a pfn without a
+    ``struct page`` (outside the node, so outside mem_map) or an ``end`` before ``start``
+    makes v4.9 read and write memory that is not a ``struct page`` (or free pages it
+    does not own). The model cannot follow it there, so it raises ``InputError`` before
+    changing anything. Ranges inside the node but outside the caller's zone, or crossing
+    zones, keep v4.9's behaviour. ``first_page``: the caller reads the ``struct page`` of
+    ``start`` even when the range is empty (alloc_contig_range does).
+    """
+    from cmaport.include.linux.mmzone import pgdat_end_pfn
+    from cmaport.kernel.errors import InputError
+
+    pgdat = NODE_DATA(0)
+    lo = pgdat.node_start_pfn
+    hi = pgdat_end_pfn(pgdat)
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise InputError(where, "pfns must be integers, not %r and %r" % (start, end))
+    if end < start:
+        raise InputError(where, "range [%#x, %#x) ends before it starts; v4.9 would free pages "
+                         "it does not own" % (start, end))
+    if start < lo or end > hi or (first_page and start >= hi):
+        raise InputError(where, "range [%#x, %#x) is not inside the memory of node 0 "
+                         "[%#x, %#x); v4.9 would use struct pages that do not exist"
+                         % (start, end, lo, hi))
+
+
+def __alloc_contig_migrate_range(cc, start, end):
+    """mm/page_alloc.c: __alloc_contig_migrate_range() — migrate every movable page in use
+    in ``[start, end)`` (one zone) elsewhere.
+
+    Batch by batch (at most COMPACT_CLUSTER_MAX pages): isolate, drop clean page-cache
+    pages outright (``reclaim_clean_pages_from_list``), migrate the rest with
+    ``alloc_migrate_target`` targets. Pages that could not move yet stay on the list and
+    are tried again; the fifth consecutive round with pages left gives up with -EBUSY
+    (unless an error is already recorded). A fatal signal, or a scanner returning 0, gives
+    -EINTR. On an error the leftovers go back to their lists. Returns 0 or the error; a
+    positive migrate_pages() result (pages not migrated) is not an error.
+    """
+    from cmaport.include.linux.errno import EBUSY, EINTR
+    from cmaport.include.linux.list import list_empty
+    from cmaport.kernel.cost import account
+    from cmaport.mm.compaction import fatal_signal_pending, isolate_migratepages_range
+    from cmaport.include.linux.migrate import MR_CMA
+    from cmaport.mm.migrate import migrate_pages, migrate_prep, putback_movable_pages
+    from cmaport.mm.page_isolation import alloc_migrate_target
+    from cmaport.mm.vmscan import reclaim_clean_pages_from_list
+
+    pfn = start
+    tries = 0
+    ret = 0
+    rec = alloc_contig_range_c.get().current
+
+    migrate_prep()
+
+    while pfn < end or not list_empty(cc.migratepages):
+        if fatal_signal_pending():
+            ret = -EINTR
+            break
+
+        if list_empty(cc.migratepages):
+            cc.nr_migratepages = 0
+            pfn = isolate_migratepages_range(cc, pfn, end)
+            if rec is not None:
+                rec.migrate_rounds += 1
+            if not pfn:
+                ret = -EINTR
+                break
+            tries = 0
+        else:
+            tries += 1
+            if tries == 5:
+                ret = ret if ret < 0 else -EBUSY
+                break
+            account("retries")
+
+        nr_reclaimed = reclaim_clean_pages_from_list(cc.zone, cc.migratepages)
+        cc.nr_migratepages -= nr_reclaimed
+
+        ret = migrate_pages(cc.migratepages, alloc_migrate_target, None, 0, cc.mode, MR_CMA)
+
+    if ret < 0:
+        putback_movable_pages(cc.migratepages)
+        return ret
+    return 0
+
+
+def alloc_contig_range(start, end, migratetype):
+    """mm/page_alloc.c: alloc_contig_range() — allocate every page of the pfn range
+    ``[start, end)`` (one zone; its pageblocks all ``migratetype``, MIGRATE_MOVABLE or
+    MIGRATE_CMA; the caller alone changes their types — CMA holds cma_mutex).
+
+    Returns 0 with each page of the range an order-0 page with one reference (give them
+    back with ``free_contig_range``), or a negative errno. The steps (§5.2 of the
+    reference inventory):
+
+    1. isolate the range widened to max(MAX_ORDER_NR_PAGES, pageblock_nr_pages) on both
+       sides; failure returns -EBUSY at once, silently;
+    2. migrate what is in use in ``[start, end)`` (an -EBUSY from there carries on, so the
+       test below can name the range);
+    3. drain the LRU pagevecs and the per-cpu lists;
+    4. find ``outer_start``, the head of the free block that holds ``start``;
+    5. test_pages_isolated(outer_start, end): on failure print
+       ``alloc_contig_range: [outer_start, end) PFNs busy`` (pr_info, line 7292) and
+       return -EBUSY;
+    6. take the free blocks with isolate_freepages_range (0 → -EBUSY, silently) and free
+       the pages of ``[outer_start, start)`` and ``[end, outer_end)`` again;
+    7. on every path, give the widened range back to ``migratetype``.
+
+    Model-only: each call leaves an ``alloc_contig_range_stats`` record
+    (``alloc_contig_range_last_stats()``). A range outside the node's memory, or one that
+    ends before it starts, raises ``InputError`` (see ``_model_check_contig_range``).
+    """
+    from cmaport.include.linux.errno import EBUSY
+    from cmaport.include.linux.list import LIST_HEAD, list_empty, list_head_release
+    from cmaport.kernel.cost import account, snapshot
+    from cmaport.include.linux.migrate_mode import MIGRATE_SYNC
+    from cmaport.mm.compaction import isolate_freepages_range
+    from cmaport.mm.internal import compact_control
+    from cmaport.mm.page_isolation import (start_isolate_page_range, test_pages_isolated,
+                                           undo_isolate_page_range)
+    from cmaport.mm.swap import lru_add_drain_all
+
+    _model_check_contig_range("alloc_contig_range", start, end)
+    before = snapshot()
+    rec = alloc_contig_range_stats(start=start, end=end, migratetype=migratetype)
+    alloc_contig_range_c.get().current = rec
+
+    cc = compact_control(nr_migratepages=0, order=-1, zone=page_zone(pfn_to_page(start)),
+                         mode=MIGRATE_SYNC, ignore_skip_hint=True)
+    cc.migratepages = LIST_HEAD()  # INIT_LIST_HEAD(&cc.migratepages)
+
+    def cc_gone():
+        # Model: cc lived on the stack; its list head slot is given back (it is empty:
+        # migration either emptied it or put the leftovers back).
+        if list_empty(cc.migratepages):
+            list_head_release(cc.migratepages)
+
+    # Isolate whole MAX_ORDER blocks and pageblocks, so that no free block straddles the
+    # edge of the isolated range and merges with a block of another type.
+    ret = start_isolate_page_range(pfn_max_align_down(start), pfn_max_align_up(end),
+                                   migratetype, False)
+    if ret:
+        cc_gone()
+        return _acr_stats_finish(rec, before, ret)
+
+    # goto done is the finally clause: the isolation is undone on every path below.
+    try:
+        ret = __alloc_contig_migrate_range(cc, start, end)
+        # -EBUSY falls through: test_pages_isolated below names the busy range.
+        if ret and ret != -EBUSY:
+            return ret
+
+        # Freed pages may still sit in pagevecs or per-cpu lists: flush them.
+        lru_add_drain_all()
+        drain_all_pages(cc.zone)
+        account("drains")
+
+        # The free block holding start may begin below it: find its head.
+        max_order = _P().max_order
+        order = 0
+        outer_start = start
+        while not PageBuddy(pfn_to_page(outer_start)):
+            order += 1
+            if order >= max_order:
+                outer_start = start
+                break
+            outer_start &= (~0 << order) & ULONG_MAX
+
+        if outer_start != start:
+            order = page_order(pfn_to_page(outer_start))
+            # A smaller free block below start does not hold start: report from start.
+            if outer_start + (1 << order) <= start:
+                outer_start = start
+        rec.outer_start = outer_start
+
+        # Every page of the range must now be free and isolated.
+        if test_pages_isolated(outer_start, end, False):
+            _pr.info("%s: [%lx, %lx) PFNs busy\n", "alloc_contig_range", outer_start, end)
+            ret = -EBUSY
+            return ret
+
+        # Take the free blocks off the (isolated) free lists.
+        outer_end = isolate_freepages_range(cc, outer_start, end)
+        rec.free_isolated = cc.nr_freepages
+        if not outer_end:
+            ret = -EBUSY
+            return ret
+        rec.outer_end = outer_end
+
+        # Give back what the free blocks held beyond the range.
+        if start != outer_start:
+            free_contig_range(outer_start, start - outer_start)
+        if end != outer_end:
+            free_contig_range(end, outer_end - end)
+        return ret
+    finally:
+        # done:
+        undo_isolate_page_range(pfn_max_align_down(start), pfn_max_align_up(end),
+                                migratetype)
+        cc_gone()
+        _acr_stats_finish(rec, before, ret)
+
+
+def free_contig_range(pfn, nr_pages):
+    """mm/page_alloc.c: free_contig_range() — drop one reference on each of the
+    ``nr_pages`` pages from ``pfn`` (freeing them), and WARN with the number of pages that
+    had other references (line 7327)."""
+    from cmaport.include.linux.gfp import __free_page
+    from cmaport.include.linux.page_ref import page_count
+    from cmaport.kernel.cost import account
+    from cmaport.kernel.panic import WARN
+
+    nr_pages &= 0xFFFFFFFF  # unsigned int nr_pages
+    _model_check_contig_range("free_contig_range", pfn, pfn + nr_pages, first_page=False)
+    count = 0
+    n = nr_pages
+    while n:
+        n -= 1
+        page = pfn_to_page(pfn)
+        count += page_count(page) != 1
+        __free_page(page)
+        pfn += 1
+    if nr_pages:
+        account("pages_freed", nr_pages)
+    WARN(count != 0, "%d pages are still in use!\n", count, line=7327)

@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """include/linux/page-isolation.h: the MIGRATE_ISOLATE helpers (CONFIG_MEMORY_ISOLATION).
 
-Only the inline tests the page allocator needs; the isolation API itself
-(``start_isolate_page_range`` and friends, mm/page_isolation.c) belongs to the isolation
-issue.
+The three inline tests, and the functions the header declares, which are defined in
+mm/page_isolation.c (``start_isolate_page_range``, ``undo_isolate_page_range``,
+``test_pages_isolated``, ``alloc_migrate_target``) and mm/page_alloc.c
+(``has_unmovable_pages``, ``set_pageblock_migratetype``, ``move_freepages_block``,
+``move_freepages``). Importing one of those from here gives the definition (looked up
+when first asked for, as the linker resolves a declaration), so callers can include the
+header as C code does.
 """
 
 from cmaport.include.linux.mmzone import MIGRATE_ISOLATE
@@ -24,3 +28,26 @@ def is_migrate_isolate_page(page):
 def is_migrate_isolate(migratetype):
     """include/linux/page-isolation.h: is_migrate_isolate()."""
     return migratetype == MIGRATE_ISOLATE
+
+
+# The declarations of page-isolation.h: name -> the module that defines it.
+_DECLARED = {
+    "has_unmovable_pages": "cmaport.mm.page_alloc",
+    "set_pageblock_migratetype": "cmaport.mm.page_alloc",
+    "move_freepages_block": "cmaport.mm.page_alloc",
+    "move_freepages": "cmaport.mm.page_alloc",
+    "start_isolate_page_range": "cmaport.mm.page_isolation",
+    "undo_isolate_page_range": "cmaport.mm.page_isolation",
+    "test_pages_isolated": "cmaport.mm.page_isolation",
+    "alloc_migrate_target": "cmaport.mm.page_isolation",
+}
+
+
+def __getattr__(name):
+    """Model-only: resolve a declared function to its definition on first use."""
+    module = _DECLARED.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
