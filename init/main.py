@@ -246,7 +246,12 @@ def start_kernel(until=None):
     if until == "mm_init":
         return
 
-    # sched_init() … page_ext_init(), kmemleak_init(): not modelled.
+    # sched_init() … rcu_init(): not modelled.
+    # Trace points may be used from here on.
+    from cmaport.kernel.trace.trace import trace_init
+
+    trace_init()
+    # context_tracking_init() … page_ext_init(), kmemleak_init(): not modelled.
     setup_per_cpu_pageset()
     # numa_policy_init() … check_bugs(): not modelled.
     rest_init()

@@ -34,6 +34,7 @@ LINK_ORDER = (
     "cmaport.arch.arm.mach_vexpress.v2m",
     "cmaport.kernel.printk",
     "cmaport.kernel.params",
+    "cmaport.kernel.trace.trace_events",
     "cmaport.mm.page_alloc",
     "cmaport.mm.vmstat",
     "cmaport.mm.compaction",

@@ -45,14 +45,19 @@ def test_default_board_log_up_to_the_memblock_dump():
         # the oracle's vexpress-a9-default-512 boot prints the same two lines)
         "Reserved memory: created DMA memory pool at 0x4c000000, size 8 MiB",
         "OF: reserved mem: initialized node vram@4c000000, compatible id shared-dma-pool",
+        # dma_contiguous_reserve(arm_dma_limit): CONFIG_CMA_SIZE_MBYTES=64 at the top of
+        # lowmem (memblock_end 0x90000000, 8 MiB alignment with MAX_ORDER 12)
+        "memblock_reserve: [0x0000008c000000-0x0000008fffffff] flags 0x0 memblock_alloc_range_nid",
+        "cma: Reserved 64 MiB at 0x8c000000",
         "MEMBLOCK configuration:",
-        " memory size = 0x30000000 reserved size = 0xaeccd8",
+        " memory size = 0x30000000 reserved size = 0x4aeccd8",
         " memory.cnt  = 0x1",
         " memory[0x0]\t[0x00000060000000-0x0000008fffffff], 0x30000000 bytes flags: 0x0",
-        " reserved.cnt  = 0x3",
+        " reserved.cnt  = 0x4",
         " reserved[0x0]\t[0x00000060004000-0x00000060007fff], 0x4000 bytes flags: 0x0",
         " reserved[0x1]\t[0x00000060100000-0x00000060be7fff], 0xae8000 bytes flags: 0x0",
         " reserved[0x2]\t[0x00000068000000-0x00000068000cd7], 0xcd8 bytes flags: 0x0",
+        " reserved[0x3]\t[0x0000008c000000-0x0000008fffffff], 0x4000000 bytes flags: 0x0",
     ]
     # the video SRAM node is no-map and outside DRAM: the kernel is silent, the model notes it
     assert any("0x4c000000-0x4c7fffff" in str(d) for d in m.diagnostics)

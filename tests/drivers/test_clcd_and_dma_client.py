@@ -3,9 +3,9 @@
 
 On the built-in board the motherboard CLCD has ``memory-region = <&video_sram>`` and gets
 its frame buffer from the 8 MiB pool at 0x4c000000; the daughterboard CLCD has none and
-goes to the architecture's allocator. That allocator (ARM's arm_dma_alloc) comes with the
-CMA/ARM DMA work, so a test double stands in for it here, except in the test that checks
-what happens while it is still a stub.
+goes to the architecture's allocator (ARM's arm_dma_alloc: the default CMA area). A test
+double stands in for that allocator in the tests about the probe path itself; one test
+checks the real one.
 """
 
 import pytest
@@ -94,15 +94,24 @@ def test_unbinding_gives_everything_back(fake_arm):
         assert fake_arm.calls[-1] == ("free", "10020000.clcd", FB)
 
 
-def test_daughterboard_clcd_fails_while_the_arm_allocator_is_a_stub():
+def test_daughterboard_clcd_gets_its_frame_buffer_from_cma():
+    """The daughterboard CLCD has no memory-region: arm_dma_alloc() takes its frame buffer
+    from the default CMA area (64 MiB at 0x8c000000; the atomic pool has bits 0-63), aligned
+    to min(get_order(1.5 MiB), CONFIG_CMA_ALIGNMENT) = 2^8 pages."""
     m = Machine().boot()
     lines = m.dmesg()
-    # ops->alloc is NULL until the CMA/ARM DMA work: dma_alloc_coherent() gives NULL
-    assert "clcd-pl11x: probe of 10020000.clcd failed with error -12" in lines
+    assert "clcd-pl11x 10020000.clcd: /clcd@10020000 hardware, 1024x768@60 display" in lines
     assert f"clcd-pl11x 1001f000.clcd: {MB_CLCD} hardware, 1024x768@60 display" in lines
     with m:
-        # the failed probe released its register claim
-        assert "10020000-10020fff : /clcd@10020000\n100e0000" in proc_iomem()
+        from cmaport.arch.arm.mm.dma_mapping import dma_mapping_c
+        from cmaport.mm.cma import cma_c
+        from cmaport.mm.cma_debug import bitmap_runs
+
+        db = device_named("10020000.clcd").dev.driver_data
+        assert (db.screen_base, db.smem_start, db.smem_len) == (0xEC100000, 0x8C100000, FB)
+        assert bitmap_runs(cma_c.get().cma_areas[0]) == [(0, 64), (256, 256 + FB // 4096)]
+        assert dma_mapping_c.get().arm_dma_bufs[0].allocator.name == "cma_allocator"
+        assert "10020000-10020fff : /clcd@10020000\n  10020000-10020fff : clcd-pl11x" in proc_iomem()
 
 
 def panel_board(dt, **clcd_props):

@@ -44,12 +44,17 @@ def pooled(pages=8, exclusive=True):
     return dev
 
 
-def test_arm_ops_are_the_default_and_the_allocator_is_still_a_stub():
-    with Machine():
-        dev = device()
+def test_arm_ops_are_the_default_and_refuse_an_unset_mask():
+    from cmaport.arch.arm.mm.dma_mapping import arm_dma_alloc
+
+    with Machine() as m:
+        dev = device(init_name="nomask")
         assert get_dma_ops(dev) is arm_dma_ops and get_dma_ops(None) is arm_dma_ops
-        # ops->alloc comes with the CMA/ARM DMA work: NULL until then
+        assert arm_dma_ops.alloc is arm_dma_alloc
+        # get_coherent_dma_mask(): a device whose coherent mask is 0 gets nothing
         assert dma_alloc_coherent(dev, PAGE, 0) == (None, None)
+        # no driver, no bus: dev_driver_string() is "" (so the line starts with a space)
+        assert m.dmesg()[-1] == " nomask: coherent DMA mask is unset"
 
 
 def test_attrs_reach_the_arch_allocator():
@@ -113,8 +118,9 @@ def test_dma_common_mmap_for_pool_and_linear_buffers(booted):
         dev = pooled(8)
         cpu, _ = dma_alloc_coherent(dev, 2 * PAGE, 0)
         vma = vm_area_struct(vm_start=0x40000, vm_end=0x42000, vm_page_prot=0x0C)
-        assert dma_mmap_attrs(dev, vma, cpu, SRAM, 2 * PAGE, 0) == 0  # arm ops: no mmap yet
-        assert vma.remapped == [(0x40000, SRAM >> 12, 2 * PAGE, 0x200)]  # non-cached, XN
+        # arm_dma_mmap: the vma gets pgprot_dmacoherent (bufferable, XN), then the pool maps it
+        assert dma_mmap_attrs(dev, vma, cpu, SRAM, 2 * PAGE, 0) == 0
+        assert vma.remapped == [(0x40000, SRAM >> 12, 2 * PAGE, 0x204)]
         plain = device()
         buf = 0xC0200000  # linear map: pfn 0x60200
         vma = vm_area_struct(vm_start=0x50000, vm_end=0x52000, vm_pgoff=1)

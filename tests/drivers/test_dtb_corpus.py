@@ -23,10 +23,14 @@ What v4.9's rules predict, computed here from the firmware-side parser
   neither is refused with ``regions without no-map are not yet supported``;
 * the error lines are only the predicted ones.
 
-The CMA-pool lines (``rmem_cma_setup``: ``created CMA memory pool``, ``incorrect alignment
-of CMA region``, ``unable to setup CMA region``) come with drivers/base/dma_contiguous.py:
-add them in ``Prediction.cma`` then (reusable pools are silent until that handler exists;
-with it, their error lines would show up as unexpected here).
+* a static ``shared-dma-pool`` that is ``reusable`` and not ``no-map`` becomes a CMA pool
+  (``Reserved memory: created CMA memory pool …`` + ``initialized node …``) when base and
+  size are 8 MiB aligned (MAX_ORDER 12), else ``incorrect alignment of CMA region``; a
+  dynamic one may fail that way too (its size is not rounded);
+* the 64 MiB default CMA area (multi_v7_defconfig's CONFIG_CMA_SIZE_MBYTES) is placed
+  top-down at 8 MiB alignment in lowmem: ``cma: Failed to reserve 64 MiB`` is expected when
+  no such window is free of the kernel image, the blob (at RAM + min(RAM/2, 128 MiB)) and the
+  static regions, and allowed when dynamic regions could have taken the room.
 """
 
 import attrs
@@ -54,7 +58,8 @@ class Prediction:
     optional_errors: list = attrs.Factory(list)  # error records that may appear
     info: list = attrs.Factory(list)  # info records that must appear
     overlap: bool = False
-    cma: list = attrs.Factory(list)  # to come with the CMA work
+    dynamic: bool = False  # some region is allocated at boot (placement not predicted)
+    cma_default: bool = False  # a node asks to be the default CMA area
 
 
 def _cells(node, name, default):
@@ -120,7 +125,13 @@ def predict(root):
     for n, base, size, is_static in saved:
         compat = n.get_strs("compatible")
         dma_pool = "shared-dma-pool" in compat and "reusable" not in n.props
+        cma_pool = "shared-dma-pool" in compat and "reusable" in n.props and "no-map" not in n.props
+        if "linux,cma-default" in n.props:
+            p.cma_default = True
         if not is_static or not size:
+            p.dynamic = True
+            if cma_pool:
+                p.optional_errors.append("Reserved memory: incorrect alignment of CMA region")
             # dynamic: the size/alignment/alloc-ranges checks, then maybe a pool
             if n.props.get("size") is not None and len(n.props["size"]) != sc * 4:
                 p.errors.append(f"OF: reserved mem: invalid size property in '{n.name}' node.")
@@ -135,6 +146,14 @@ def predict(root):
             if dma_pool and "no-map" not in n.props:
                 p.optional_errors.append("Reserved memory: regions without no-map are not yet supported")
             continue
+        if cma_pool:
+            if (base | size) & (8 * SZ_1M - 1):
+                p.errors.append("Reserved memory: incorrect alignment of CMA region")
+            else:
+                p.info.append("Reserved memory: created CMA memory pool at 0x%08x, size %d MiB"
+                              % (base, size // SZ_1M))
+                p.info.append(f"OF: reserved mem: initialized node {n.name}, compatible id "
+                              "shared-dma-pool")
         if dma_pool:
             if "no-map" in n.props:
                 p.info.append("Reserved memory: created DMA memory pool at 0x%08x, size %d MiB"
@@ -165,6 +184,21 @@ def corpus_board(name, blob):
             bases = [min(low & ~(256 * SZ_1M - 1), LIMIT - 512 * SZ_1M)]
         banks = [(bases[0], 512 * SZ_1M)]
     return Board(name, blob, ram=banks, source=name)
+
+
+def default_area_fits(board, blob, p):
+    """Is there an 8 MiB-aligned 64 MiB window in lowmem free of the known reservations?"""
+    base, size = min(board.ram_banks())
+    end = min(base + size, base + 768 * SZ_1M)  # lowmem without HIGHMEM (vmalloc 240 MiB)
+    dtb = base + min(size // 2, 128 * SZ_1M)
+    # the model's kernel image (_stext.._end) and the blob, then the static regions
+    taken = [(base + SZ_1M, 0xAE8000), (dtb, len(blob) + 0x1000)] + p.reserved + p.nomap
+    win = (end - 64 * SZ_1M) & ~(8 * SZ_1M - 1)
+    while win >= base:
+        if not _intersects(taken, win, 64 * SZ_1M):
+            return True
+        win -= 8 * SZ_1M
+    return False
 
 
 def _intersects(ranges, base, size):
@@ -203,6 +237,15 @@ def test_debian_dtb_boots_with_v49_reserved_memory(corpus_dtb):
         assert not _intersects(memory, base, size), f"no-map {base:#x}+{size:#x} still in memory"
     for base, size in want.reserved:
         assert _covered(reserved, base, size), f"{base:#x}+{size:#x} not in memblock.reserved"
+
+    failed = "cma: Failed to reserve 64 MiB"
+    if not want.cma_default:
+        if not default_area_fits(m.board, blob, want):
+            want.errors.append(failed)
+        elif want.dynamic:
+            want.optional_errors.append(failed)
+    else:
+        want.optional_errors.append(failed)
 
     records = [r.text for r in m.log.records]
     for line in want.info:

@@ -30,7 +30,8 @@ def test_boot_lines_in_v49_order(booted):
     lines = [l for l in booted.dmesg() if not l.startswith(("memblock_", "MEMBLOCK", " "))
              or l.startswith("  DMA") or l.startswith("    ")]
     i = lines.index("On node 0 totalpages: 196608")
-    assert lines[i + 1].startswith("free_area_init_node: node 0, pgdat c0b3b7c0, node_mem_map ef")
+    # mem_map (6 MiB) is allocated top-down below the 64 MiB default CMA area at 0x8c000000
+    assert lines[i + 1] == "free_area_init_node: node 0, pgdat c0b3b7c0, node_mem_map eba00000"
     j = lines.index("  DMA zone: 1536 pages used for memmap")
     assert lines[j + 1:j + 3] == ["  DMA zone: 0 pages reserved",
                                   "  DMA zone: 196608 pages, LIFO batch:31"]
@@ -40,7 +41,9 @@ def test_boot_lines_in_v49_order(booted):
     assert j < built < cmdline < memory
     assert lines[memory + 1] == "Virtual kernel memory layout:"
     assert lines[memory + 5] == "    lowmem  : 0xc0000000 - 0xf0000000   ( 768 MB)"
+    # postcore: the atomic DMA pool from the default CMA area, before the __init memory goes
     assert lines[-1] == "Freeing unused kernel memory: 1024K (c0a00000 - c0b00000)"
+    assert "DMA: preallocated 256 KiB pool for atomic coherent allocations" in lines[memory:]
 
 
 def test_memory_line_values(booted):
@@ -53,10 +56,13 @@ def test_memory_line_values(booted):
         from cmaport.mm.page_alloc import page_alloc_c
 
         s = page_alloc_c.get()
-        # After the boot free_initmem() gave back the 256 pages of the __init sections.
-        assert reserved == physpages - (s.totalram_pages - 256) * 4 - s.totalcma_pages * 4
-        assert available == (s.totalram_pages - 256) * 4  # all managed pages were free then
-    assert cma == 0
+        # After mem_init the core initcall gave the CMA pageblocks to the buddy allocator and
+        # free_initmem() gave back the 256 pages of the __init sections.
+        at_mem_init = s.totalram_pages - 256 - s.totalcma_pages
+        assert reserved == physpages - at_mem_init * 4 - s.totalcma_pages * 4
+        assert available == at_mem_init * 4  # all managed pages were free then
+    # CONFIG_CMA_SIZE_MBYTES=64 (multi_v7_defconfig): the default area is still reserved then
+    assert cma == 65536
 
 
 def test_booted_machine_is_consistent_and_allocates(booted):
@@ -95,7 +101,11 @@ def test_highmem_boot():
     lines = m.dmesg()
     assert "  HighMem zone: 65536 pages, LIFO batch:15" in lines
     memory = MEMORY_RE.fullmatch(next(l for l in lines if l.startswith("Memory:")))
-    assert memory.group(2) == "1048576" and memory.group(10) == "262144"
+    # the 64 MiB default CMA area is placed in highmem first (its top); the highmem field
+    # counts only what free_highpages() freed, not the still-reserved CMA pages
+    assert memory.group(2) == "1048576" and memory.group(10) == "196608"
+    assert memory.group(9) == "65536"
+    assert "cma: Reserved 64 MiB at 0x9c000000" in lines
     assert "    pkmap   : 0xbfe00000 - 0xc0000000   (   2 MB)" in lines
 
 
@@ -116,7 +126,9 @@ def test_cli_proc_meminfo_with_options(capsys):
     code, out, _ = run(capsys, "proc", "meminfo", "--mem", "512M")
     assert code == 0
     assert out.splitlines()[0].startswith("MemTotal:  ")
-    assert "CmaTotal:              0 kB" in out
+    # the 64 MiB default area; the atomic pool (256 KiB) and the daughterboard CLCD's
+    # 1.5 MiB frame buffer came from it at boot
+    assert "CmaTotal:          65536 kB\nCmaFree:           63744 kB\n" in out
 
 
 def test_cli_proc_rejects_unknown_files(capsys):

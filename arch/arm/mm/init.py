@@ -136,12 +136,10 @@ def arm_memblock_init(mdesc):
     early_init_fdt_reserve_self()
     early_init_fdt_scan_reserved_mem()
 
-    # The default CMA area (drivers/base/dma-contiguous.c), once CMA is ported.
-    try:
+    # The default CMA area (drivers/base/dma-contiguous.c; an inline stub without DMA_CMA).
+    if IS_ENABLED("CONFIG_DMA_CMA"):
         from cmaport.drivers.base.dma_contiguous import dma_contiguous_reserve
-    except ImportError:  # Model: until the CMA issue lands there is nothing to reserve.
-        dma_contiguous_reserve = None
-    if dma_contiguous_reserve is not None and IS_ENABLED("CONFIG_DMA_CMA"):
+
         dma_contiguous_reserve(arm_dma_limit())
 
     s.arm_memblock_steal_permitted = False

@@ -3,8 +3,8 @@
 
 Here: the cache policy chosen from the CPU's proc_info, ``vmalloc=``, the lowmem/highmem
 split (``sanity_check_meminfo``) and the swapper_pg_dir reservation. The page-table
-construction of ``paging_init`` (``build_mem_type_table``, ``map_lowmem``,
-``dma_contiguous_remap``) belongs to the MMU model and is not ported yet; ``paging_init``
+construction of ``paging_init`` (``build_mem_type_table``, ``map_lowmem``, the remap of the
+CMA ranges) belongs to the MMU model and is not ported yet; ``paging_init``
 sets memblock's limit and runs ``bootmem_init`` (the zones and mem_map).
 """
 
@@ -200,13 +200,15 @@ def early_paging_init(mdesc):
 def paging_init(mdesc):
     """arch/arm/mm/mmu.c: paging_init() — build the kernel page tables, then the zones.
 
-    Model: the page-table part (build_mem_type_table, map_lowmem, dma_contiguous_remap,
-    devicemaps_init, the zero page) belongs to the MMU model, which is not ported yet;
-    only its effect on memory management remains: ``memblock_set_current_limit``
-    and ``bootmem_init``.
+    Model: the page-table part (build_mem_type_table, map_lowmem, devicemaps_init, the
+    zero page) belongs to the MMU model, which is not ported yet; only its effect on
+    memory management remains: ``memblock_set_current_limit``, ``dma_contiguous_remap``
+    (which records the CMA ranges it would remap) and ``bootmem_init``.
     """
+    from cmaport.arch.arm.mm.dma_mapping import dma_contiguous_remap
     from cmaport.arch.arm.mm.init import bootmem_init
     from cmaport.mm.memblock import memblock_set_current_limit
 
     memblock_set_current_limit(mmu_c.get().arm_lowmem_limit)
+    dma_contiguous_remap()
     bootmem_init()
