@@ -40,7 +40,10 @@ from cmaport.include.linux.gfp import (
     GFP_BOOT_MASK,
     GFP_HIGHUSER_MOVABLE,
     GFP_KERNEL,
+    GFP_MOVABLE_MASK,
+    GFP_MOVABLE_SHIFT,
     GFP_USER,
+    GFP_ZONEMASK,
     __GFP_ATOMIC,
     __GFP_COLD,
     __GFP_COMP,
@@ -1224,7 +1227,13 @@ def prep_new_page(page, order, gfp_flags, alloc_flags):
     """mm/page_alloc.c: prep_new_page() — ready a block for the caller (zeroing, compound, pfmemalloc)."""
     s = _running.get()._statics[struct_page_arrays]
     # page_is_poisoned() is false without CONFIG_PAGE_POISONING.
-    post_alloc_hook(page, order, gfp_flags)
+    if s.debug_vm:
+        post_alloc_hook(page, order, gfp_flags)
+    else:
+        # post_alloc_hook() inlined (an inline function in C): without CONFIG_DEBUG_VM
+        # and the debug hooks it clears private and sets the count to 1.
+        s.private[page] = 0
+        s._refcount[page] = 1
     if (gfp_flags & __GFP_ZERO) and not free_pages_prezeroed(False):
         from cmaport.include.linux.highmem import clear_highpage
 
@@ -1590,10 +1599,18 @@ def free_hot_cold_page(page, cold):
     zone = s.node_zones[(s.flags[page] >> s.zones_pgshift) & s.zones_mask]  # page_zone()
     pfn = page + s.pfn_offset  # page_to_pfn()
 
-    if not free_pcp_prepare(page):
-        return
+    if s.debug_vm or page in s.mapping:
+        if not free_pcp_prepare(page):
+            return
+    else:
+        # free_pcp_prepare() inlined (a static inline in C): at order 0 without
+        # CONFIG_DEBUG_VM and without mapping flags it only clears the prep flags.
+        s.flags[page] &= _KEEP_AT_PREP
 
-    migratetype = get_pfnblock_migratetype(page, pfn)
+    # get_pfnblock_migratetype(page, pfn), __always_inline in C:
+    pb_order = s.pageblock_order
+    migratetype = (zone.pageblock_flags[(pfn - ((zone.zone_start_pfn >> pb_order) << pb_order))
+                                        >> pb_order] >> _MIGRATETYPE_SHIFT) & MIGRATETYPE_MASK
     s.index[page] = migratetype  # set_pcppage_migratetype()
     st[_vmstat_c].vm_event_states[PGFREE] += 1  # __count_vm_event(PGFREE)
 
@@ -1877,7 +1894,14 @@ def get_page_from_freelist(gfp_mask, order, alloc_flags, ac):
         # cpusets_enabled() is false; ac->spread_dirty_pages: node_dirty_ok() holds with
         # nothing dirty, and there is one node.
         mark = zone.watermark[alloc_flags & ALLOC_WMARK_MASK]
-        if not zone_watermark_fast(zone, order, mark, classzone_idx, alloc_flags):
+        # zone_watermark_fast() is a static inline: its order-0 test is done here, and
+        # only when that does not pass is the whole function called.
+        v = zone.vm_stat
+        free_pages = v[NR_FREE_PAGES] if v[NR_FREE_PAGES] > 0 else 0
+        if not alloc_flags & ALLOC_CMA and v[NR_FREE_CMA_PAGES] > 0:
+            free_pages -= v[NR_FREE_CMA_PAGES]
+        fast_ok = not order and free_pages > mark + zone.lowmem_reserve[classzone_idx]
+        if not fast_ok and not zone_watermark_fast(zone, order, mark, classzone_idx, alloc_flags):
             if not (alloc_flags & ALLOC_NO_WATERMARKS):
                 # node_reclaim_mode is 0: go to the next zone.
                 z = next_zones_zonelist(ac.zonelist, z + 1, high_zoneidx, ac.nodemask)
@@ -2171,11 +2195,18 @@ def __alloc_pages_nodemask(gfp_mask, order, zonelist, nodemask):
     The fast path tries the zonelist at the low watermark (with ALLOC_CMA for MOVABLE
     requests); the slow path follows.
     """
-    s = _running.get()._statics[page_alloc_c]
+    st = _running.get()._statics
+    s = st[page_alloc_c]
     alloc_flags = ALLOC_WMARK_LOW
     alloc_mask = gfp_mask  # the gfp actually used
-    migratetype = gfpflags_to_migratetype(gfp_mask)
-    high_zoneidx = gfp_zone(gfp_mask)
+    # gfpflags_to_migratetype() and gfp_zone() inlined (static inlines of gfp.h); a bad
+    # zone combination is a VM_BUG_ON, so only CONFIG_DEBUG_VM takes the full helper.
+    migratetype = 0 if s.page_group_by_mobility_disabled else \
+        (gfp_mask & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT
+    if s.config_debug_vm:
+        high_zoneidx = gfp_zone(gfp_mask)
+    else:
+        high_zoneidx = st[zone_type].gfp_zone_of[gfp_mask & GFP_ZONEMASK]
     # cpusets_enabled() is false.
     gfp_mask &= s.gfp_allowed_mask
     # might_sleep_if(), lockdep: nothing to model.
@@ -2227,6 +2258,11 @@ def get_zeroed_page(gfp_mask):
 def __free_pages(page, order):
     """mm/page_alloc.c: __free_pages() — drop a reference; on the last one free the block
     (order 0 through the per-cpu list)."""
+    rc = _running.get()._statics[struct_page_arrays]._refcount
+    if rc[page] > 1:
+        # put_page_testzero() inlined (a static inline in C): not the last reference.
+        rc[page] -= 1
+        return
     if put_page_testzero(page):
         if order == 0:
             free_hot_cold_page(page, False)
@@ -3054,6 +3090,43 @@ def free_highmem_page(page):
     s.totalram_pages += 1
     page_zone(page).managed_pages += 1
     s.totalhigh_pages += 1
+
+
+def model_free_highmem_block(page, order):
+    """Model-only: the net effect of ``free_highmem_page()`` on every page of one free block.
+
+    During ``mem_init`` the per-cpu lists are still the boot pageset (high 0, batch 1), so
+    ``free_highmem_page()`` sends each page straight into ``__free_one_page()``. Freeing the
+    pages of a ``MAX_ORDER``-aligned block that way, in ascending order, leaves exactly what
+    one ``__free_one_page()`` of the whole block leaves: the blocks built on the way are added
+    to and taken off the lower-order lists again (which does not move anything else on those
+    lists), and the last page completes one ``MAX_ORDER - 1`` block, which goes to the head of
+    its list. This sets every page's fields as the page-by-page path would (not reserved,
+    count 0, mapcount -1, private 0, the cached pcp type, poisoned lru links), frees the
+    block whole and does the per-page accounting in one step.
+    """
+    st = _running.get()._statics
+    s = st[struct_page_arrays]
+    n = 1 << order
+    pfn = page + s.pfn_offset
+    zone = s.node_zones[(s.flags[page] >> s.zones_pgshift) & s.zones_mask]
+    migratetype = get_pfnblock_migratetype(page, pfn)
+    end = page + n
+    not_reserved = ~(1 << PG_reserved) & 0xFFFFFFFF
+    flags = s.flags
+    flags[page:end] = array("I", (f & not_reserved for f in flags[page:end]))
+    s._refcount[page:end] = array("i", bytes(4 * n))
+    s._mapcount[page:end] = array("i", [-1]) * n
+    s.private[page:end] = array("I", bytes(4 * n))
+    s.index[page:end] = array("I", [migratetype]) * n
+    s.lru_next[page:end] = array("i", [LIST_POISON1]) * n
+    s.lru_prev[page:end] = array("i", [LIST_POISON2]) * n
+    st[_vmstat_c].vm_event_states[PGFREE] += n
+    __free_one_page(page, pfn, zone, order, migratetype)
+    ps = _S()
+    ps.totalram_pages += n
+    zone.managed_pages += n
+    ps.totalhigh_pages += n
 
 
 def mem_init_print_info(str_):

@@ -15,7 +15,7 @@ from cmaport.include.linux.init import early_param
 from cmaport.include.linux.initrd import initrd_h
 from cmaport.include.linux.pfn import PFN_DOWN, PFN_UP
 from cmaport.kernel.config import IS_ENABLED
-from cmaport.kernel.machine import statics
+from cmaport.kernel.machine import statics, this_machine
 from cmaport.kernel.panic import BUG_ON
 from cmaport.kernel.printk import pr_helpers
 from cmaport.include.linux.kernel import round_down
@@ -34,6 +34,8 @@ class init_c:
     arm_dma_limit: int = 0xFFFFFFFF
     arm_dma_pfn_limit: int = 0xFFFFFFFF >> 12
     arm_memblock_steal_permitted: bool = True
+    # Model-only: free highmem strictly page by page (no whole-block shortcut).
+    model_free_highmem_page_by_page: bool = False
 
 
 @early_param("initrd")
@@ -264,12 +266,28 @@ def free_unused_memmap():
 
 
 def free_area_high(pfn, end):
-    """arch/arm/mm/init.c: free_area_high() — free highmem pages one by one (CONFIG_HIGHMEM)."""
-    from cmaport.include.linux.mm import pfn_to_page
-    from cmaport.mm.page_alloc import free_highmem_page
+    """arch/arm/mm/init.c: free_area_high() — free highmem pages one by one (CONFIG_HIGHMEM).
 
+    Model: freeing a whole MAX_ORDER-aligned block page by page through the boot pageset
+    ends in the state one free of the whole block gives (see
+    ``model_free_highmem_block``); the model frees such blocks whole — a 3 GiB board
+    would otherwise take seconds — and the unaligned ends page by page, as the kernel does.
+    ``init_c.model_free_highmem_page_by_page`` turns the shortcut off (tests compare both).
+    """
+    from cmaport.include.linux.mm import page_zone, pfn_to_page
+    from cmaport.mm.page_alloc import free_highmem_page, model_free_highmem_block
+
+    order = this_machine().config.MAX_ORDER - 1
+    block = 1 << order
+    shortcut = not init_c.get().model_free_highmem_page_by_page
     while pfn < end:
-        free_highmem_page(pfn_to_page(pfn))
+        page = pfn_to_page(pfn)
+        if (shortcut and pfn % block == 0 and pfn + block <= end
+                and page_zone(page).pageset[0].pcp.high == 0):
+            model_free_highmem_block(page, order)
+            pfn += block
+            continue
+        free_highmem_page(page)
         pfn += 1
 
 
