@@ -13,8 +13,10 @@ what alloc_contig_range needs (§4.8 of the reference inventory):
   pages (LRU pages through ``__isolate_lru_page``, driver pages through
   ``isolate_movable_page``) off their lists onto ``cc->migratepages`` and account them in
   NR_ISOLATED_ANON/FILE (``acct_isolated``);
-* the helpers they use: ``update_pageblock_skip`` (CONFIG_COMPACTION is on, but CMA sets
-  ``ignore_skip_hint`` so it returns at once), the lock helpers, ``too_many_isolated``.
+* the helpers they use: ``update_pageblock_skip`` (with CONFIG_COMPACTION CMA sets
+  ``ignore_skip_hint`` so it returns at once; without it C has an empty stub), the lock
+  helpers, ``too_many_isolated``, and ``count_compact_events``, which counts the
+  ``compact_*`` VM events only with CONFIG_COMPACTION.
 
 Direct compaction, kcompactd and the free scanner's non-strict use (``isolate_freepages``,
 ``compaction_alloc``) are not ported: nothing in the CMA stack calls them.
@@ -37,9 +39,9 @@ from cmaport.include.linux.list import (INIT_LIST_HEAD, LIST_HEAD, list_add, lis
 from cmaport.include.linux.mm import (VM_BUG_ON_PAGE, compound_order, page_mapcount, page_private, page_to_pfn,
                                       pfn_to_page, pfn_valid_within, set_page_private)
 from cmaport.include.linux.migrate_mode import MIGRATE_ASYNC
-from cmaport.include.linux.mmzone import (ISOLATE_UNEVICTABLE, MIGRATE_MOVABLE, NR_ACTIVE_ANON,
-                                          NR_ACTIVE_FILE, NR_INACTIVE_ANON, NR_INACTIVE_FILE,
-                                          NR_ISOLATED_ANON, NR_ISOLATED_FILE, is_migrate_cma)
+from cmaport.include.linux.mmzone import (ISOLATE_UNEVICTABLE, NR_ACTIVE_ANON, NR_ACTIVE_FILE,
+                                          NR_INACTIVE_ANON, NR_INACTIVE_FILE, NR_ISOLATED_ANON,
+                                          NR_ISOLATED_FILE)
 from cmaport.include.linux.page_flags import (PageBuddy, PageCompound, PageIsolated, PageLRU,
                                               __PageMovable)
 from cmaport.include.linux.page_ref import page_count
@@ -47,6 +49,7 @@ from cmaport.include.linux.pageblock_flags import set_pageblock_skip
 from cmaport.include.linux.vmstat import (COMPACTFREE_SCANNED, COMPACTISOLATED,
                                           COMPACTMIGRATE_SCANNED, count_vm_events,
                                           mod_node_page_state, node_page_state)
+from cmaport.kernel.config import IS_ENABLED
 from cmaport.kernel.cost import account
 from cmaport.kernel.machine import this_machine
 from cmaport.mm.internal import page_order, page_order_unsafe, pageblock_pfn_to_page
@@ -54,6 +57,14 @@ from cmaport.mm.internal import page_order, page_order_unsafe, pageblock_pfn_to_
 SWAP_CLUSTER_MAX = 32  # include/linux/swap.h
 COMPACT_CLUSTER_MAX = SWAP_CLUSTER_MAX  # include/linux/swap.h
 HZ = 100  # CONFIG_HZ of the ARM multiplatform build
+
+
+def count_compact_events(item, delta):
+    """mm/compaction.c: count_compact_events() — count_vm_events(); compiles to nothing
+    without CONFIG_COMPACTION (the compact_* events do not exist then). (Its sibling
+    count_compact_event() is only used by the direct compaction this port does not have.)"""
+    if IS_ENABLED("CONFIG_COMPACTION"):
+        count_vm_events(item, delta)
 
 
 def _pageblock_order():
@@ -161,17 +172,15 @@ def map_pages(list_):
     list_head_release(tmp_list)
 
 
-def migrate_async_suitable(migratetype):
-    """mm/compaction.c: migrate_async_suitable() — CMA or MOVABLE pageblocks."""
-    return is_migrate_cma(migratetype) or migratetype == MIGRATE_MOVABLE
-
-
 def update_pageblock_skip(cc, page, nr_isolated, migrate_scanner):
     """mm/compaction.c: update_pageblock_skip() (CONFIG_COMPACTION) — mark a pageblock that
     gave nothing as one to skip, and move the zone's cached scanner positions.
 
-    Callers that ``ignore_skip_hint`` (alloc_contig_range does) change nothing.
+    Callers that ``ignore_skip_hint`` (alloc_contig_range does) change nothing. Without
+    CONFIG_COMPACTION (a CMA-only build) C compiles the empty stub instead.
     """
+    if not IS_ENABLED("CONFIG_COMPACTION"):
+        return  # the !CONFIG_COMPACTION stub: no skip bits, no cached scanner positions
     zone = cc.zone
     if cc.ignore_skip_hint:
         return
@@ -329,9 +338,9 @@ def isolate_freepages_block(cc, start_pfn, end_pfn, freelist, strict):
     if blockpfn == end_pfn:
         update_pageblock_skip(cc, valid_page, total_isolated, False)
 
-    count_vm_events(COMPACTFREE_SCANNED, nr_scanned)
+    count_compact_events(COMPACTFREE_SCANNED, nr_scanned)
     if total_isolated:
-        count_vm_events(COMPACTISOLATED, total_isolated)
+        count_compact_events(COMPACTISOLATED, total_isolated)
     account("pages_scanned", nr_scanned)
     if taken:
         account("pages_isolated", taken)
@@ -586,9 +595,9 @@ def isolate_migratepages_block(cc, low_pfn, end_pfn, isolate_mode):
         update_pageblock_skip(cc, valid_page, nr_isolated, True)
 
     # trace_mm_compaction_isolate_migratepages(): no trace event in the model.
-    count_vm_events(COMPACTMIGRATE_SCANNED, nr_scanned)
+    count_compact_events(COMPACTMIGRATE_SCANNED, nr_scanned)
     if nr_isolated:
-        count_vm_events(COMPACTISOLATED, nr_isolated)
+        count_compact_events(COMPACTISOLATED, nr_isolated)
     account("pages_scanned", nr_scanned)
     if nr_isolated:
         account("pages_isolated", nr_isolated)

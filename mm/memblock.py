@@ -717,10 +717,20 @@ def memblock_remove_range(type, base, size):
 
 
 def _diagnose_missing(where, type, base, size, what):
-    """Model-only: note a remove/free of a range that meets no region of ``type``."""
+    """Model-only: note a remove/free of a range that meets no region of ``type``.
+
+    A range wholly inside the board's declared device memory (SRAM that is not DRAM, such
+    as the vexpress video SRAM a ``no-map`` /reserved-memory node describes) is not a
+    mistake: it was never meant to be in memblock, so nothing is noted.
+    """
     capped = memblock_cap_size(base, size)
     if capped and not memblock_overlaps_region(type, base, capped):
-        this_machine().diagnose(
+        # Model-only code may look at the simulated hardware: the machine's device memory.
+        m = this_machine()
+        hw = getattr(m, "hw", None)
+        if hw is not None and hw.physmem.is_device_memory(base, capped):
+            return
+        m.diagnose(
             "%s (from %s)" % (where, _ret_ip(3)),
             "[%#010x-%#010x] %s" % (base, _phys(base + capped - 1), what))
 

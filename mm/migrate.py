@@ -108,7 +108,7 @@ def isolate_movable_page(page, mode):
         put_page(page)
         return False
     mapping = page_mapping(page)
-    VM_BUG_ON_PAGE(mapping is None, page, "!mapping", line=117)
+    VM_BUG_ON_PAGE(mapping is None, page, "!mapping", line=118)
     if not mapping.a_ops.isolate_page(page, mode):
         unlock_page(page)
         put_page(page)
@@ -123,9 +123,9 @@ def isolate_movable_page(page, mode):
 def putback_movable_page(page):
     """mm/migrate.c: putback_movable_page() — give an isolated movable page back to its
     driver (the page is locked)."""
-    VM_BUG_ON_PAGE(not PageLocked(page), page, "!PageLocked(page)", line=144)  # noqa: F821
-    VM_BUG_ON_PAGE(not PageMovable(page), page, "!PageMovable(page)", line=145)
-    VM_BUG_ON_PAGE(not PageIsolated(page), page, "!PageIsolated(page)", line=146)  # noqa: F821
+    VM_BUG_ON_PAGE(not PageLocked(page), page, "!PageLocked(page)", line=143)  # noqa: F821
+    VM_BUG_ON_PAGE(not PageMovable(page), page, "!PageMovable(page)", line=144)
+    VM_BUG_ON_PAGE(not PageIsolated(page), page, "!PageIsolated(page)", line=145)  # noqa: F821
     mapping = page_mapping(page)
     mapping.a_ops.putback_page(page)
     __ClearPageIsolated(page)  # noqa: F821
@@ -143,7 +143,7 @@ def putback_movable_pages(l):
         # An LRU page's mapping never carries PAGE_MAPPING_MOVABLE, so __PageMovable tells
         # the isolated non-LRU pages apart.
         if __PageMovable(page):
-            VM_BUG_ON_PAGE(not PageIsolated(page), page, "!PageIsolated(page)", line=181)  # noqa: F821
+            VM_BUG_ON_PAGE(not PageIsolated(page), page, "!PageIsolated(page)", line=179)  # noqa: F821
             lock_page(page)
             if PageMovable(page):
                 putback_movable_page(page)

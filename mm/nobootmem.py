@@ -43,8 +43,15 @@ def free_bootmem_late(addr, size):
 
 
 def __ffs(word):
-    """include/asm-generic/bitops/__ffs.h: __ffs() — index of the lowest set bit."""
-    return (word & -word).bit_length() - 1
+    """arch/arm/include/asm/bitops.h: __ffs() — index of the lowest set bit (ARMv5+: ``ffs(x) - 1``).
+
+    :param word: an ``unsigned long`` (32-bit)
+    :return: the bit index as an ``unsigned long``; for 0, 0xffffffff (see the note)
+    """
+    # Model: C calls __ffs(0) undefined; ARMv7's build computes ffs(0) - 1 with
+    # ffs(0) = fls(0) = 32 - clz(0) = 32 - 32 = 0, and 0 - 1 as unsigned long is 0xffffffff.
+    # The port returns that value, so __free_pages_memory's min() picks MAX_ORDER-1 for pfn 0.
+    return ((word & -word).bit_length() - 1) & 0xFFFFFFFF
 
 
 def __free_pages_memory(start, end):

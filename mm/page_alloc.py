@@ -174,8 +174,9 @@ from cmaport.include.linux.vmstat import (
     zone_page_state,
 )
 from cmaport.kernel.config import IS_ENABLED
+from cmaport.kernel.errors import KernelBug, WouldBlock
 from cmaport.kernel.machine import _running, statics, this_machine
-from cmaport.kernel.panic import BUG_ON, WARN_ON, WARN_ON_ONCE, dump_stack, m_comm, panic
+from cmaport.kernel.panic import BUG_ON, WARN_ON, WARN_ON_ONCE, dump_stack, m_comm
 from cmaport.kernel.printk import KERN_CONT, KERN_DEBUG, KERN_DEFAULT, printk, pr_helpers
 from cmaport.mm.internal import (
     ALLOC_CMA,
@@ -234,8 +235,9 @@ class page_alloc_c:
     ``vm_total_pages`` is mm/vmscan.c's, ``totalhigh_pages`` mm/highmem.c's,
     ``highest_memmap_pfn`` mm/memory.c's; they are kept here because only this file
     writes them. ``boot_pageset`` is the per-cpu ``boot_pageset`` (a list indexed by
-    cpu). ``bad_page_*`` are bad_page()'s function-level statics. ``config_cma`` and
-    ``config_debug_vm`` are the compile-time ``IS_ENABLED()`` values the hot paths test.
+    cpu). ``bad_page_*`` are bad_page()'s function-level statics. ``config_cma`` is the
+    compile-time ``IS_ENABLED(CONFIG_CMA)`` the hot paths test (CONFIG_DEBUG_VM's is
+    ``struct_page_arrays.debug_vm``).
     """
 
     totalram_pages: int = 0
@@ -261,7 +263,10 @@ class page_alloc_c:
     bad_page_nr_unshown: int = 0
     system_booting: bool = True
     config_cma: bool = attrs.Factory(lambda: IS_ENABLED("CONFIG_CMA"))
-    config_debug_vm: bool = attrs.Factory(lambda: IS_ENABLED("CONFIG_DEBUG_VM"))
+    # Model-only: the pfns [lo, hi) whose struct pages lie inside the mem_map that
+    # alloc_node_mem_map got from memblock (C has only the pointer; memmap_init_zone uses
+    # this to notice that it would write past the allocation).
+    model_mem_map_pfns: tuple = (0, 0)
 
 
 def _P():
@@ -444,7 +449,7 @@ def page_is_consistent(zone, page):
 
 def bad_range(zone, page):
     """mm/page_alloc.c: bad_range() — only with CONFIG_DEBUG_VM (else 0)."""
-    if not _S().config_debug_vm:
+    if not _P().debug_vm:
         return 0
     if page_outside_zone_boundaries(zone, page):
         return 1
@@ -528,18 +533,8 @@ def prep_compound_page(page, order):
 
 # --- buddy bookkeeping ---------------------------------------------------------------------------
 
-def page_is_guard(page):
-    """mm/page_alloc.c: page_is_guard() — false: CONFIG_DEBUG_PAGEALLOC is off."""
-    return False
-
-
-def set_page_guard(zone, page, order, migratetype):
-    """mm/page_alloc.c: set_page_guard() — no guard pages without CONFIG_DEBUG_PAGEALLOC."""
-    return False
-
-
-def clear_page_guard(zone, page, order, migratetype):
-    """mm/page_alloc.c: clear_page_guard() — no guard pages without CONFIG_DEBUG_PAGEALLOC."""
+# page_is_guard(), set_page_guard(), clear_page_guard(): CONFIG_DEBUG_PAGEALLOC only (off:
+# empty inlines); page_is_buddy(), __free_one_page() and expand() say so where C calls them.
 
 
 def set_page_order(page, order):
@@ -722,7 +717,7 @@ def free_tail_pages_check(head_page, page):
     s = _P()
     ret = 1
     while True:  # the C "goto out" is a break
-        if not _S().config_debug_vm:
+        if not _P().debug_vm:
             ret = 0
             break
         d = page - head_page
@@ -835,13 +830,13 @@ def free_pages_prepare(page, order, check_free):
 
 def free_pcp_prepare(page):
     """mm/page_alloc.c: free_pcp_prepare() — the head is checked now only with CONFIG_DEBUG_VM."""
-    return free_pages_prepare(page, 0, _running.get()._statics[struct_page_arrays].debug_vm)
+    return free_pages_prepare(page, 0, _P().debug_vm)
 
 
 def bulkfree_pcp_prepare(page):
     """mm/page_alloc.c: bulkfree_pcp_prepare() — without CONFIG_DEBUG_VM the check happens
     when the page leaves the per-cpu list."""
-    if _S().config_debug_vm:
+    if _P().debug_vm:
         return False
     return free_pages_check(page)
 
@@ -865,7 +860,7 @@ def free_pcppages_bulk(zone, count, pcp):
     refcount = s._refcount
     flags = s.flags
     mapping = s.mapping
-    debug_vm = _running.get()._statics[struct_page_arrays].debug_vm
+    debug_vm = s.debug_vm
     migratetype = 0
     batch_free = 0
     isolated_pageblocks = zone.nr_isolate_pageblock != 0  # has_isolate_pageblock()
@@ -1124,7 +1119,7 @@ def expand(zone, page, low, high, area, migratetype):
     nxt = s.lru_next
     prv = s.lru_prev
     free_areas = zone.free_area
-    debug_vm = _running.get()._statics[struct_page_arrays].debug_vm
+    debug_vm = s.debug_vm
     size = 1 << high
     while high > low:
         high -= 1  # area--, high--
@@ -1177,14 +1172,14 @@ def check_new_page(page):
 def check_pcp_refill(page):
     """mm/page_alloc.c: check_pcp_refill() — without CONFIG_DEBUG_VM pages are checked when they
     move from the buddy lists to a per-cpu list."""
-    if _S().config_debug_vm:
+    if _P().debug_vm:
         return False
     return check_new_page(page)
 
 
 def check_new_pcp(page):
     """mm/page_alloc.c: check_new_pcp() — with CONFIG_DEBUG_VM, when they leave the per-cpu list."""
-    if _S().config_debug_vm:
+    if _P().debug_vm:
         return check_new_page(page)
     return False
 
@@ -1283,6 +1278,11 @@ fallbacks = {
     MIGRATE_UNMOVABLE: (MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE, MIGRATE_TYPES),
     MIGRATE_RECLAIMABLE: (MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_TYPES),
     MIGRATE_MOVABLE: (MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE, MIGRATE_TYPES),
+    # C has no initialiser for this row, so it is zero-filled: four MIGRATE_UNMOVABLE (0),
+    # reached only by a gfp with both mobility bits (gfpflags_to_migratetype() gives 3).
+    # Model: a fifth read (fallbacks[3][4], out of bounds) is the next row's first
+    # element in memory, MIGRATE_TYPES, which ends find_suitable_fallback()'s loop.
+    MIGRATE_HIGHATOMIC: (MIGRATE_UNMOVABLE,) * 4 + (MIGRATE_TYPES,),
     MIGRATE_CMA: (MIGRATE_TYPES,),  # never used
     MIGRATE_ISOLATE: (MIGRATE_TYPES,),  # never used
 }
@@ -1509,7 +1509,7 @@ def rmqueue_bulk(zone, order, count, list_, migratetype, cold):
     refcount = s._refcount
     flags = s.flags
     mapping = s.mapping
-    debug_vm = _running.get()._statics[struct_page_arrays].debug_vm
+    debug_vm = s.debug_vm
     i = 0
     while i < count:
         page = __rmqueue(zone, order, migratetype)
@@ -1604,7 +1604,8 @@ def free_hot_cold_page(page, cold):
             return
     else:
         # free_pcp_prepare() inlined (a static inline in C): at order 0 without
-        # CONFIG_DEBUG_VM and without mapping flags it only clears the prep flags.
+        # CONFIG_DEBUG_VM, for a page with no mapping at all (the test above: any mapping,
+        # flagged or not, takes the full function), it only clears the prep flags.
         s.flags[page] &= _KEEP_AT_PREP
 
     # get_pfnblock_migratetype(page, pfn), __always_inline in C:
@@ -1698,10 +1699,6 @@ def __isolate_free_page(page, order):
     return 1 << order
 
 
-def zone_statistics(preferred_zone, z, flags):
-    """mm/page_alloc.c: zone_statistics() — NUMA hit/miss counters: nothing without NUMA."""
-
-
 def buffered_rmqueue(preferred_zone, zone, order, gfp_flags, alloc_flags, migratetype):
     """mm/page_alloc.c: buffered_rmqueue() — take a block from ``zone``.
 
@@ -1720,7 +1717,10 @@ def buffered_rmqueue(preferred_zone, zone, order, gfp_flags, alloc_flags, migrat
         prv = s.lru_prev
         while True:
             pcp = zone.pageset[0].pcp  # this_cpu_ptr(zone->pageset)->pcp
-            list_ = pcp.lists[migratetype]
+            try:
+                list_ = pcp.lists[migratetype]
+            except IndexError:
+                _pcp_list_out_of_bounds(zone, migratetype, gfp_flags)
             if nxt[list_] == list_:  # list_empty(list)
                 pcp.count += rmqueue_bulk(zone, 0, pcp.batch, list_, migratetype, cold)
                 if nxt[list_] == list_:
@@ -1760,16 +1760,30 @@ def buffered_rmqueue(preferred_zone, zone, order, gfp_flags, alloc_flags, migrat
     s = st[struct_page_arrays]
     zid = (s.flags[page] >> s.zones_pgshift) & s.zones_mask
     vs.vm_event_states[vs.zone_event_names[PGALLOC][zid]] += 1 << order
-    # zone_statistics(): NUMA only.
+    # zone_statistics(): an empty inline without CONFIG_NUMA.
     # VM_BUG_ON_PAGE(bad_range(zone, page)): CONFIG_DEBUG_VM only.
     if debug_vm:
         VM_BUG_ON_PAGE(bad_range(zone, page), page, "bad_range(zone, page)", line=2645)
     return page
 
 
-def should_fail_alloc_page(gfp_mask, order):
-    """mm/page_alloc.c: should_fail_alloc_page() — false without CONFIG_FAIL_PAGE_ALLOC."""
-    return False
+def _pcp_list_out_of_bounds(zone, migratetype, gfp_flags):
+    """Model-only: an order-0 request of migrate type MIGRATE_HIGHATOMIC (a gfp with both
+    __GFP_MOVABLE and __GFP_RECLAIMABLE) reaches ``pcp->lists[3]``.
+
+    Model: there are MIGRATE_PCPTYPES (3) lists; v4.9 reads the fourth past the array, over
+    the pageset's stat_threshold and vm_stat_diff bytes, takes that garbage for a list
+    pointer and unlinks a "page" there: it oopses or corrupts memory. The model stops with
+    a diagnostic and KernelBug (no kernel log line: v4.9 prints none of its own).
+    """
+    this_machine().diagnose(
+        "buffered_rmqueue",
+        "gfp %#x has both __GFP_MOVABLE and __GFP_RECLAIMABLE: an order-0 request of "
+        "migratetype %d indexes pcp->lists[%d] past its %d lists; v4.9 takes the bytes "
+        "after the array for a list head and crashes or corrupts memory"
+        % (gfp_flags, migratetype, migratetype, MIGRATE_PCPTYPES))
+    raise KernelBug("buffered_rmqueue", "pcp->lists[%d] is past the end of the per-cpu lists "
+                    "in zone %s" % (migratetype, zone.name))
 
 
 # --- watermarks ---------------------------------------------------------------------------------
@@ -1798,7 +1812,8 @@ def __zone_watermark_ok(z, order, mark, classzone_idx, alloc_flags, free_pages):
         min_ -= min_ // 4
 
     # CONFIG_CMA: requests that may not use CMA pageblocks cannot count their free pages.
-    # (Without CONFIG_CMA the counter is always 0 and ALLOC_CMA is never set.)
+    # (C compiles this out without CONFIG_CMA; the counter is then always 0, so it makes
+    # no difference here. ALLOC_CMA itself can still be set: __isolate_free_page passes it.)
     if not (alloc_flags & ALLOC_CMA):
         free_pages -= z.vm_stat[NR_FREE_CMA_PAGES] if z.vm_stat[NR_FREE_CMA_PAGES] > 0 else 0
 
@@ -1822,7 +1837,7 @@ def __zone_watermark_ok(z, order, mark, classzone_idx, alloc_flags, free_pages):
             head = area.free_list[mt]
             if nxt[head] != head:
                 return True
-        # CONFIG_CMA (ALLOC_CMA is only ever set with it)
+        # CONFIG_CMA only in C; without it the CMA lists are always empty, so the same.
         head = area.free_list[MIGRATE_CMA]
         if (alloc_flags & ALLOC_CMA) and nxt[head] != head:
             return True
@@ -1845,7 +1860,9 @@ def zone_watermark_fast(z, order, mark, classzone_idx, alloc_flags):
     if not (alloc_flags & ALLOC_CMA):
         cma_pages = v[NR_FREE_CMA_PAGES] if v[NR_FREE_CMA_PAGES] > 0 else 0
     # The fast check (may pass while only the high-atomic reserve is free; harmless).
-    if not order and (free_pages - cma_pages) > mark + z.lowmem_reserve[classzone_idx]:
+    # C compares a long with an unsigned long: the difference is converted to unsigned
+    # long, so a negative one (more free CMA than free pages) passes. Mask to 32 bits.
+    if not order and ((free_pages - cma_pages) & 0xFFFFFFFF) > mark + z.lowmem_reserve[classzone_idx]:
         return True
     return __zone_watermark_ok(z, order, mark, classzone_idx, alloc_flags, free_pages)
 
@@ -1861,11 +1878,6 @@ def zone_watermark_ok_safe(z, order, mark, classzone_idx):
 
         free_pages = zone_page_state_snapshot(z, NR_FREE_PAGES)
     return __zone_watermark_ok(z, order, mark, classzone_idx, 0, free_pages)
-
-
-def zone_allows_reclaim(local_zone, zone):
-    """mm/page_alloc.c: zone_allows_reclaim() — always without NUMA."""
-    return True
 
 
 def _zonelist_zones(zl, high_zoneidx):
@@ -1900,10 +1912,15 @@ def get_page_from_freelist(gfp_mask, order, alloc_flags, ac):
         free_pages = v[NR_FREE_PAGES] if v[NR_FREE_PAGES] > 0 else 0
         if not alloc_flags & ALLOC_CMA and v[NR_FREE_CMA_PAGES] > 0:
             free_pages -= v[NR_FREE_CMA_PAGES]
-        fast_ok = not order and free_pages > mark + zone.lowmem_reserve[classzone_idx]
+        # long > unsigned long in C: the difference is converted to unsigned long, so a
+        # negative one becomes huge and passes (masked to 32 bits; tested only when
+        # negative, which keeps the common case one comparison).
+        limit = mark + zone.lowmem_reserve[classzone_idx]
+        fast_ok = not order and (free_pages > limit
+                                 or (free_pages < 0 and (free_pages & 0xFFFFFFFF) > limit))
         if not fast_ok and not zone_watermark_fast(zone, order, mark, classzone_idx, alloc_flags):
             if not (alloc_flags & ALLOC_NO_WATERMARKS):
-                # node_reclaim_mode is 0: go to the next zone.
+                # node_reclaim_mode is 0 (zone_allows_reclaim() is not reached): next zone.
                 z = next_zones_zonelist(ac.zonelist, z + 1, high_zoneidx, ac.nodemask)
                 zone = refs[z].zone
                 continue
@@ -1935,10 +1952,15 @@ def warn_alloc(gfp_mask, fmt, *args):
     Model: the printk rate limit (10 reports in 5 s) is not modelled: the clock does not
     advance during a run, so the model reports every failure.
     """
+    from cmaport.include.linux.sched import PF_EXITING, PF_MEMALLOC, current
+
     if (gfp_mask & __GFP_NOWARN) or debug_guardpage_minorder() > 0:
         return
     filt = SHOW_MEM_FILTER_NODES
-    # The task is neither TIF_MEMDIE nor PF_MEMALLOC/PF_EXITING; not in interrupt.
+    # Model: no OOM killer, so no task is ever TIF_MEMDIE; never in interrupt context.
+    if not (gfp_mask & __GFP_NOMEMALLOC):
+        if current().flags & (PF_MEMALLOC | PF_EXITING):
+            filt &= ~SHOW_MEM_FILTER_NODES
     if not (gfp_mask & __GFP_DIRECT_RECLAIM):
         filt &= ~SHOW_MEM_FILTER_NODES
     _pr.warn("%s: ", m_comm(this_machine()))
@@ -1976,11 +1998,13 @@ def __alloc_pages_may_oom(gfp_mask, order, ac):
     if page is not None:
         return page, did_some_progress
     if not (gfp_mask & __GFP_NOFAIL):
+        # Model: no task dumps core, so PF_DUMPCORE is never set.
         # The OOM killer does not help costly orders, lowmem-only requests, or __GFP_THISNODE.
         if order > PAGE_ALLOC_COSTLY_ORDER:
             return None, did_some_progress
         if ac.high_zoneidx < zone_type.get().ZONE_NORMAL:
             return None, did_some_progress
+        # pm_suspended_storage(): Model — no suspend, storage is never suspended.
         if gfp_mask & __GFP_THISNODE:
             return None, did_some_progress
     # out_of_memory(): Model — nothing to kill, no progress.
@@ -2052,10 +2076,17 @@ def gfp_to_alloc_flags(gfp_mask):
 
 
 def gfp_pfmemalloc_allowed(gfp_mask):
-    """mm/page_alloc.c: gfp_pfmemalloc_allowed() — __GFP_MEMALLOC (no PF_MEMALLOC task, no softirq)."""
+    """mm/page_alloc.c: gfp_pfmemalloc_allowed() — may the request ignore the watermarks?
+    (__GFP_MEMALLOC, or a PF_MEMALLOC task, unless __GFP_NOMEMALLOC)."""
+    from cmaport.include.linux.sched import PF_MEMALLOC, current
+
     if gfp_mask & __GFP_NOMEMALLOC:
         return False
     if gfp_mask & __GFP_MEMALLOC:
+        return True
+    # Model: never in interrupt or softirq context (in_serving_softirq() and
+    # in_interrupt() are false), and no OOM killer ever sets TIF_MEMDIE.
+    if current().flags & PF_MEMALLOC:
         return True
     return False
 
@@ -2097,6 +2128,8 @@ def __alloc_pages_slowpath(gfp_mask, order, ac):
     Model: kswapd is not modelled (waking it does nothing); reclaim and the OOM killer make
     no progress; direct compaction finds nothing until it is ported.
     """
+    from cmaport.include.linux.sched import PF_MEMALLOC, current
+
     can_direct_reclaim = bool(gfp_mask & __GFP_DIRECT_RECLAIM)
     page = None
     compact_priority = "DEF_COMPACT_PRIORITY"
@@ -2150,7 +2183,18 @@ def __alloc_pages_slowpath(gfp_mask, order, ac):
         if not can_direct_reclaim:
             WARN_ON_ONCE(gfp_mask & __GFP_NOFAIL, line=3612)
             break  # goto nopage
-        # Not PF_MEMALLOC, not TIF_MEMDIE.
+
+        # No direct reclaim from inside reclaim (or from another PF_MEMALLOC context).
+        if current().flags & PF_MEMALLOC:
+            if WARN_ON_ONCE(gfp_mask & __GFP_NOFAIL, line=3623):
+                # cond_resched(); goto retry. Model: only another task could free memory
+                # for the retry (the ALLOC_NO_WATERMARKS attempt above failed); there is
+                # none, so v4.9 would loop for ever: the model stops instead.
+                raise WouldBlock("__alloc_pages_slowpath: a __GFP_NOFAIL order-%d allocation "
+                                 "by a PF_MEMALLOC task finds no page and can only loop waiting "
+                                 "for another task to free memory" % order)
+            break  # goto nopage
+        # Model: no OOM killer, so no task is TIF_MEMDIE.
 
         page, did_some_progress = __alloc_pages_direct_reclaim(gfp_mask, order, alloc_flags, ac)
         if page is not None:
@@ -2199,18 +2243,21 @@ def __alloc_pages_nodemask(gfp_mask, order, zonelist, nodemask):
     s = st[page_alloc_c]
     alloc_flags = ALLOC_WMARK_LOW
     alloc_mask = gfp_mask  # the gfp actually used
-    # gfpflags_to_migratetype() and gfp_zone() inlined (static inlines of gfp.h); a bad
-    # zone combination is a VM_BUG_ON, so only CONFIG_DEBUG_VM takes the full helper.
+    # gfpflags_to_migratetype() and gfp_zone() inlined (static inlines of gfp.h); both
+    # mobility bits is a VM_WARN_ON and a bad zone combination a VM_BUG_ON, so only
+    # CONFIG_DEBUG_VM takes the full helpers (the warning names gfp.h's line and this
+    # function, where C inlines it).
     migratetype = 0 if s.page_group_by_mobility_disabled else \
         (gfp_mask & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT
-    if s.config_debug_vm:
+    if st[struct_page_arrays].debug_vm:
+        gfpflags_to_migratetype(gfp_mask)
         high_zoneidx = gfp_zone(gfp_mask)
     else:
         high_zoneidx = st[zone_type].gfp_zone_of[gfp_mask & GFP_ZONEMASK]
     # cpusets_enabled() is false.
     gfp_mask &= s.gfp_allowed_mask
     # might_sleep_if(), lockdep: nothing to model.
-    # should_fail_alloc_page() is false: no CONFIG_FAIL_PAGE_ALLOC.
+    # should_fail_alloc_page(): an inline returning false without CONFIG_FAIL_PAGE_ALLOC.
 
     # The zonelist may be empty (no zone at all).
     if zonelist._zonerefs[0].zone is None:
@@ -2230,7 +2277,8 @@ def __alloc_pages_nodemask(gfp_mask, order, zonelist, nodemask):
     # First allocation attempt.
     page = get_page_from_freelist(alloc_mask, order, alloc_flags, ac)
     if page is None:
-        # memalloc_noio_flags(): the task has no PF_MEMALLOC_NOIO.
+        # memalloc_noio_flags(): Model — memalloc_noio_save() is not modelled, so no task
+        # has PF_MEMALLOC_NOIO and the mask keeps __GFP_IO/__GFP_FS.
         alloc_mask = gfp_mask
         ac.spread_dirty_pages = False
         page = __alloc_pages_slowpath(alloc_mask, order, ac)
@@ -2275,16 +2323,22 @@ def free_pages(addr, order):
     if addr != 0:
         from cmaport.include.linux.mm import virt_addr_valid
 
-        if _S().config_debug_vm:
+        if _P().debug_vm:
             VM_BUG_ON(not virt_addr_valid(addr), "!virt_addr_valid((void *)addr)", line=3852)
         __free_pages(virt_to_page(addr), order)
 
 
 def get_order(size):
-    """include/asm-generic/getorder.h: get_order() — the order of pages holding ``size`` bytes."""
-    size -= 1
+    """include/asm-generic/getorder.h: get_order() — the order of pages holding ``size`` bytes.
+
+    ``size`` is an ``unsigned long`` (32 bits): ``size - 1`` wraps for 0, so get_order(0)
+    is ``fls(0xffffffff >> PAGE_SHIFT)`` = 20, as both the runtime ``__get_order()`` and
+    the constant branch (``BITS_PER_LONG - PAGE_SHIFT``) give. The one version in the port
+    (drivers and the ARM DMA code use it).
+    """
+    size = (size - 1) & 0xFFFFFFFF  # size--, in unsigned long
     size >>= PAGE_SHIFT
-    return size.bit_length()
+    return size.bit_length()  # fls()
 
 
 def make_alloc_exact(addr, order, size):
@@ -2597,12 +2651,18 @@ def build_zonelists(pgdat):
     del zl._zonerefs[j + 1:]
 
 
+def node_online(nid):
+    """include/linux/nodemask.h: node_online() (MAX_NUMNODES == 1) — only node 0 exists."""
+    return nid == 0
+
+
 def __build_all_zonelists(data):
     """mm/page_alloc.c: __build_all_zonelists() — every node's zonelists, and the boot
     pagesets (batch 0: high 0, batch 1 — a freed page goes straight to the buddy lists)."""
     self_ = data
-    if self_ is not None:
-        build_zonelists(self_)  # (node_online(self) is always true)
+    # A node being hot-added is not online yet: build its zonelists too.
+    if self_ is not None and not node_online(self_.node_id):
+        build_zonelists(self_)
     for pgdat in for_each_online_pgdat():
         build_zonelists(pgdat)
     s = _S()
@@ -2661,11 +2721,48 @@ def memmap_init_zone(size, nid, zone, start_pfn, context):
     FLATMEM: early_pfn_valid() is always true, so holes inside the zone get initialised
     pages too. Model: the per-pfn ``__init_single_page`` is done with slice stores (same
     values: the zone links over zeroed flags, count 1, mapcount -1, an empty lru).
+
+    ``size`` and the pfns are ``unsigned long``: a wrapped zone size (v4.9-vs-v6.1 §15.2)
+    gives an ``end_pfn`` below ``start_pfn`` and an empty loop, as in C. A zone that
+    reaches past the end of the mem_map alloc_node_mem_map allocated (§15.2's lowmem zone)
+    stops the model with ``KernelBug`` and a diagnostic; see the note there.
     """
     s = _P()
-    end_pfn = start_pfn + size
-    if _S().highest_memmap_pfn < end_pfn - 1:
-        _S().highest_memmap_pfn = end_pfn - 1
+    end_pfn = (start_pfn + size) & 0xFFFFFFFF  # unsigned long: wraps as in C
+    if _S().highest_memmap_pfn < ((end_pfn - 1) & 0xFFFFFFFF):
+        _S().highest_memmap_pfn = (end_pfn - 1) & 0xFFFFFFFF
+    if start_pfn >= end_pfn:
+        return  # the C loop runs no iteration
+    map_lo, map_hi = _S().model_mem_map_pfns
+    if start_pfn < map_lo or end_pfn > map_hi:
+        # Model: v4.9 checks nothing here (FLATMEM: early_pfn_valid() is always true) and
+        # writes the struct pages of these pfns past the end of the mem_map it allocated,
+        # over the memblock allocations made before it (top-down: the zero page, the
+        # kmap/fixmap/vector page tables, the vectors page, …). What breaks then depends on
+        # the build; v4.9 prints nothing here and is expected to crash or hang early. The
+        # model cannot corrupt its own memory the same way, so it stops here: a
+        # diagnostic names the cause and KernelBug (with no kernel log line) ends the boot.
+        name = zone_type.get().zone_names[zone]
+        if map_lo == map_hi:
+            # alloc_node_mem_map() got nothing from memblock (it noted that).
+            this_machine().diagnose(
+                "memmap_init_zone",
+                "zone %s: mem_map could not be allocated; v4.9 stores the struct page of pfn "
+                "%#x through a NULL mem_map and faults" % (name, start_pfn))
+            raise KernelBug("memmap_init_zone", "no mem_map for pfn %#x" % start_pfn)
+        bad = start_pfn if start_pfn < map_lo else map_hi
+        nbad = (map_lo - start_pfn if start_pfn < map_lo else 0) + max(0, end_pfn - map_hi)
+        this_machine().diagnose(
+            "memmap_init_zone",
+            "zone %s spans pfns %#x-%#x but mem_map was allocated for pfns %#x-%#x: v4.9 "
+            "initialises %d struct pages outside mem_map and corrupts the memory around it "
+            "(v4.9-vs-v6.1 §15.2: the lowmem limit is computed before no-map memory is "
+            "removed from the end of RAM, so the HighMem zone size wraps and the node "
+            "span, hence mem_map, is too short)"
+            % (name, start_pfn, end_pfn - 1, map_lo, map_hi - 1, nbad))
+        raise KernelBug("memmap_init_zone",
+                        "struct page of pfn %#x is outside mem_map (pfns %#x-%#x): v4.9 "
+                        "overwrites memory here and crashes later" % (bad, map_lo, map_hi - 1))
     # No ZONE_DEVICE altmap.
     first = pfn_to_page(start_pfn)
     last = pfn_to_page(end_pfn)
@@ -2819,10 +2916,11 @@ def init_currently_empty_zone(zone, zone_start_pfn, size):
 def zone_spanned_pages_in_node(nid, zone_type_, node_start_pfn, node_end_pfn, zones_size):
     """mm/page_alloc.c: zone_spanned_pages_in_node() (!HAVE_MEMBLOCK_NODE_MAP) — the zones
     follow each other from the node's start; returns ``(size, zone_start_pfn, zone_end_pfn)``."""
+    # unsigned long arithmetic: a wrapped zone size (§15.2) wraps the sums back.
     zone_start_pfn = node_start_pfn
     for z in range(zone_type_):
-        zone_start_pfn += zones_size[z]
-    zone_end_pfn = zone_start_pfn + zones_size[zone_type_]
+        zone_start_pfn = (zone_start_pfn + zones_size[z]) & 0xFFFFFFFF
+    zone_end_pfn = (zone_start_pfn + zones_size[zone_type_]) & 0xFFFFFFFF
     return zones_size[zone_type_], zone_start_pfn, zone_end_pfn
 
 
@@ -2834,23 +2932,27 @@ def zone_absent_pages_in_node(nid, zone_type_, node_start_pfn, node_end_pfn, zho
 
 
 def calculate_node_totalpages(pgdat, node_start_pfn, node_end_pfn, zones_size, zholes_size):
-    """mm/page_alloc.c: calculate_node_totalpages() — spanned and present pages per zone."""
+    """mm/page_alloc.c: calculate_node_totalpages() — spanned and present pages per zone.
+
+    Every size is an ``unsigned long`` (masked to 32 bits): with a wrapped HighMem size
+    (v4.9-vs-v6.1 §15.2) the node's spanned total wraps back below the lowmem zone's end.
+    """
     realtotalpages = 0
     totalpages = 0
     for i in range(zone_type.get().MAX_NR_ZONES):
         zone = pgdat.node_zones[i]
         size, zone_start_pfn, zone_end_pfn_ = zone_spanned_pages_in_node(
             pgdat.node_id, i, node_start_pfn, node_end_pfn, zones_size)
-        real_size = size - zone_absent_pages_in_node(pgdat.node_id, i, node_start_pfn,
-                                                     node_end_pfn, zholes_size)
+        real_size = (size - zone_absent_pages_in_node(pgdat.node_id, i, node_start_pfn,
+                                                      node_end_pfn, zholes_size)) & 0xFFFFFFFF
         if size:
             zone.zone_start_pfn = zone_start_pfn
         else:
             zone.zone_start_pfn = 0
         zone.spanned_pages = size
         zone.present_pages = real_size
-        totalpages += size
-        realtotalpages += real_size
+        totalpages = (totalpages + size) & 0xFFFFFFFF
+        realtotalpages = (realtotalpages + real_size) & 0xFFFFFFFF
     pgdat.node_spanned_pages = totalpages
     pgdat.node_present_pages = realtotalpages
     printk(KERN_DEBUG + "On node %d totalpages: %lu\n", pgdat.node_id, realtotalpages)
@@ -2860,11 +2962,13 @@ def usemap_size(zone_start_pfn, zonesize):
     """mm/page_alloc.c: usemap_size() — bytes of the zone's pageblock bitmap (whole longs)."""
     pageblock_nr_pages = this_machine().config.pageblock_nr_pages
     pageblock_order = this_machine().config.pageblock_order
-    zonesize += zone_start_pfn & (pageblock_nr_pages - 1)
-    usemapsize = -(-zonesize // pageblock_nr_pages) * pageblock_nr_pages  # roundup()
+    # unsigned long arithmetic, masked to 32 bits (roundup() is (x + y - 1) / y * y).
+    M = 0xFFFFFFFF
+    zonesize = (zonesize + (zone_start_pfn & (pageblock_nr_pages - 1))) & M
+    usemapsize = (((zonesize + pageblock_nr_pages - 1) & M) // pageblock_nr_pages) * pageblock_nr_pages
     usemapsize = usemapsize >> pageblock_order
-    usemapsize *= NR_PAGEBLOCK_BITS
-    usemapsize = -(-usemapsize // (8 * 4)) * (8 * 4)  # roundup(, 8 * sizeof(unsigned long))
+    usemapsize = (usemapsize * NR_PAGEBLOCK_BITS) & M
+    usemapsize = (((usemapsize + 8 * 4 - 1) & M) // (8 * 4)) * (8 * 4)  # 8 * sizeof(unsigned long)
     return usemapsize // 8
 
 
@@ -2890,9 +2994,12 @@ def set_pageblock_order():
 
 
 def calc_memmap_size(spanned_pages, present_pages):
-    """mm/page_alloc.c: calc_memmap_size() — pages of struct page for the zone (no SPARSEMEM)."""
+    """mm/page_alloc.c: calc_memmap_size() — pages of struct page for the zone (no SPARSEMEM).
+
+    ``unsigned long`` arithmetic: the product and PAGE_ALIGN wrap at 32 bits as in C.
+    """
     pages = spanned_pages
-    return PAGE_ALIGN(pages * SIZEOF_STRUCT_PAGE) >> PAGE_SHIFT
+    return (PAGE_ALIGN((pages * SIZEOF_STRUCT_PAGE) & 0xFFFFFFFF) & 0xFFFFFFFF) >> PAGE_SHIFT
 
 
 def lruvec_init(lruvec, pgdat):
@@ -2912,7 +3019,8 @@ def free_area_init_core(pgdat):
 
     ``managed_pages`` starts as present minus the memmap and (zone 0) dma_reserve pages —
     an estimate that free_all_bootmem replaces; it is what "Total pages" and the LIFO
-    batch are computed from.
+    batch are computed from. The sizes are ``unsigned long`` (the guarded subtractions
+    cannot wrap; the sums are masked).
     """
     s = _S()
     zt = zone_type.get()
@@ -2944,11 +3052,11 @@ def free_area_init_core(pgdat):
             printk(KERN_DEBUG + "  %s zone: %lu pages reserved\n", zt.zone_names[0], s.dma_reserve)
 
         if not is_highmem_idx(j):
-            s.nr_kernel_pages += freesize
+            s.nr_kernel_pages = (s.nr_kernel_pages + freesize) & 0xFFFFFFFF
         elif s.nr_kernel_pages > memmap_pages * 2:
             # Charge the highmem memmap to lowmem when there is enough of it.
             s.nr_kernel_pages -= memmap_pages
-        s.nr_all_pages += freesize
+        s.nr_all_pages = (s.nr_all_pages + freesize) & 0xFFFFFFFF
 
         # An estimate for lowmem, fixed up when bootmem is freed; highmem is all managed.
         zone.managed_pages = realsize if is_highmem_idx(j) else freesize
@@ -2973,6 +3081,9 @@ def alloc_node_mem_map(pgdat):
 
     The bytes come from memblock as in the kernel (``sizeof(struct page)`` each); the
     model keeps the fields in ``struct_page_arrays``, indexed from ``ARCH_PFN_OFFSET``.
+    ``end`` and ``size`` are ``unsigned long``: with a wrapped node span (v4.9-vs-v6.1
+    §15.2) the map is as short as v4.9's; the pfns it covers are recorded for
+    memmap_init_zone (``page_alloc_c.model_mem_map_pfns``).
     """
     from cmaport.include.linux.bootmem import memblock_virt_alloc_node_nopanic
     from cmaport.include.linux.mmzone import pgdat_end_pfn
@@ -2985,14 +3096,25 @@ def alloc_node_mem_map(pgdat):
     offset = pgdat.node_start_pfn - start
     # (ia64 maps its own node_mem_map.)
     if pgdat.node_mem_map is None:
-        end = pgdat_end_pfn(pgdat)
-        end = ALIGN(end, max_order_nr_pages)
-        size = (end - start) * SIZEOF_STRUCT_PAGE
+        end = pgdat_end_pfn(pgdat) & 0xFFFFFFFF
+        end = ALIGN(end, max_order_nr_pages) & 0xFFFFFFFF
+        size = ((end - start) * SIZEOF_STRUCT_PAGE) & 0xFFFFFFFF
         # alloc_remap(): no HAVE_ARCH_ALLOC_REMAP on ARM.
         map_virt = memblock_virt_alloc_node_nopanic(size, pgdat.node_id)
         if map_virt is None:
-            # Model: the kernel would go on with a NULL map and fault in memmap_init_zone.
-            panic("alloc_node_mem_map: cannot allocate %lu bytes of struct page", size)
+            # Model: C does not check: node_mem_map becomes NULL + offset, mem_map is then
+            # (about) NULL and the first store of memmap_init_zone faults on the unmapped
+            # low addresses (an Oops in the idle task, which panics). The model keeps its
+            # storage but records that no pfn has a struct page in the kernel's map, so
+            # memmap_init_zone stops there with a diagnostic and KernelBug.
+            this_machine().diagnose(
+                "alloc_node_mem_map",
+                "memblock could not allocate %d bytes for mem_map (pfns %#x-%#x); v4.9 "
+                "goes on with a NULL mem_map" % (size, start, end - 1))
+            _S().model_mem_map_pfns = (start, start)
+            map_virt = 0
+        else:
+            _S().model_mem_map_pfns = (start, end)
         pgdat.node_mem_map_virt = (map_virt + offset * SIZEOF_STRUCT_PAGE) & 0xFFFFFFFF
 
         arch_pfn_offset = PHYS_PFN_OFFSET()
@@ -3000,7 +3122,7 @@ def alloc_node_mem_map(pgdat):
         s.pfn_offset = arch_pfn_offset
         s.max_order = cfg.MAX_ORDER
         s.pageblock_order = cfg.pageblock_order
-        s.debug_vm = page_alloc_c.get().config_debug_vm
+        s.debug_vm = IS_ENABLED("CONFIG_DEBUG_VM")  # the one cached copy of the option
         if start != arch_pfn_offset:
             # Model: FLATMEM indexes mem_map from ARCH_PFN_OFFSET; a node whose aligned
             # start differs makes v4.9 index outside the map it allocated. The model's
@@ -3093,40 +3215,96 @@ def free_highmem_page(page):
 
 
 def model_free_highmem_block(page, order):
-    """Model-only: the net effect of ``free_highmem_page()`` on every page of one free block.
+    """Model-only: the net effect of ``free_highmem_page()`` on every page of one free block,
+    done in one step when that is exact.
 
     During ``mem_init`` the per-cpu lists are still the boot pageset (high 0, batch 1), so
-    ``free_highmem_page()`` sends each page straight into ``__free_one_page()``. Freeing the
-    pages of a ``MAX_ORDER``-aligned block that way, in ascending order, leaves exactly what
-    one ``__free_one_page()`` of the whole block leaves: the blocks built on the way are added
-    to and taken off the lower-order lists again (which does not move anything else on those
-    lists), and the last page completes one ``MAX_ORDER - 1`` block, which goes to the head of
-    its list. This sets every page's fields as the page-by-page path would (not reserved,
-    count 0, mapcount -1, private 0, the cached pcp type, poisoned lru links), frees the
-    block whole and does the per-page accounting in one step.
+    ``free_highmem_page()`` sends each page through the pcp list straight into
+    ``__free_one_page()``. Freeing the pages of a ``MAX_ORDER``-aligned block that way, in
+    ascending order, leaves exactly what one ``__free_one_page()`` of the whole block leaves:
+    the blocks built on the way are added to and taken off the lower-order lists again (which
+    does not move anything else on those lists), and the last page completes one
+    ``MAX_ORDER - 1`` block, which goes to the head of its list. Per page the kernel also
+    clears PG_reserved (``__free_reserved_page``), PAGE_FLAGS_CHECK_AT_PREP and a flagged
+    ``mapping`` (``free_pcp_prepare``), caches the migrate type in ``index``, counts PGFREE,
+    resets the node's NR_PAGES_SCANNED (``free_pcppages_bulk``) and adds to totalram,
+    totalhigh and the zone's managed pages; this does all of that at once.
+
+    That equivalence needs the clean state boot leaves, so nothing is changed and False is
+    returned (the caller must then free the block page by page with ``free_highmem_page``)
+    unless: the zone's pcp is the boot pageset's (high <= 1, batch 1) with every list empty;
+    no pageblock of the block is ISOLATE and all have one migrate type; and every page is
+    unmapped (``_mapcount`` -1, so not PageBuddy), has no ``mapping`` but a flagged one, is
+    not a compound tail, has no PAGE_FLAGS_CHECK_AT_FREE flag but PG_reserved, and shares the
+    others' zone/node bits.
+
+    :param page: the first page of the block (``MAX_ORDER_NR_PAGES``-aligned, all highmem)
+    :return: True if the block was freed, False if nothing was done
     """
     st = _running.get()._statics
     s = st[struct_page_arrays]
     n = 1 << order
     pfn = page + s.pfn_offset
-    zone = s.node_zones[(s.flags[page] >> s.zones_pgshift) & s.zones_mask]
-    migratetype = get_pfnblock_migratetype(page, pfn)
     end = page + n
-    not_reserved = ~(1 << PG_reserved) & 0xFFFFFFFF
     flags = s.flags
-    flags[page:end] = array("I", (f & not_reserved for f in flags[page:end]))
-    s._refcount[page:end] = array("i", bytes(4 * n))
-    s._mapcount[page:end] = array("i", [-1]) * n
-    s.private[page:end] = array("I", bytes(4 * n))
-    s.index[page:end] = array("I", [migratetype]) * n
-    s.lru_next[page:end] = array("i", [LIST_POISON1]) * n
+    zone = s.node_zones[(flags[page] >> s.zones_pgshift) & s.zones_mask]
+    # The boot pageset: each freed page leaves the pcp list again at once.
+    pcp = zone.pageset[0].pcp
+    nxt = s.lru_next
+    if pcp.count or pcp.high > 1 or pcp.batch != 1 or any(nxt[h] != h for h in pcp.lists):
+        return False
+    # One migrate type for every pageblock, and not ISOLATE (free_one_page's path).
+    migratetype = get_pfnblock_migratetype(page, pfn)
+    if migratetype == MIGRATE_ISOLATE or zone.nr_isolate_pageblock:
+        return False
+    pb = 1 << s.pageblock_order
+    for p in range(page + pb, end, pb):
+        if get_pfnblock_migratetype(p, p + s.pfn_offset) != migratetype:
+            return False
+    # Every page in the state the per-page path frees without a bad_page report.
+    if s._mapcount[page:end].count(-1) != n:
+        return False
+    if min(nxt[page:end]) < 0 and any(nxt[p] < 0 and nxt[p] & 1 for p in range(page, end)):
+        return False  # PageTail
+    reserved = 1 << PG_reserved
+    values = set(flags[page:end])
+    for f in values:
+        if f & PAGE_FLAGS_CHECK_AT_FREE & ~reserved:
+            return False
+    if len({f & _KEEP_AT_PREP for f in values}) != 1:
+        return False  # pages of different zones or nodes
+    mapping = s.mapping
+    flagged = []
+    if mapping:
+        keys = [k for k in mapping if page <= k < end] if len(mapping) < n else \
+            [p for p in range(page, end) if p in mapping]
+        for k in keys:
+            if not _mapping_bits(mapping[k]) & 0x3:
+                return False  # free_pages_check() would report it
+            flagged.append(k)
+
+    # __free_reserved_page(): ClearPageReserved; free_pcp_prepare(): PageMappingFlags ->
+    # mapping = NULL, flags &= ~PAGE_FLAGS_CHECK_AT_PREP (PG_reserved is one of them).
+    for k in flagged:
+        del mapping[k]
+    (kept,) = {f & _KEEP_AT_PREP for f in values}
+    flags[page:end] = array("I", [kept]) * n
+    s._refcount[page:end] = array("i", bytes(4 * n))  # init_page_count(), put_page_testzero()
+    s.private[page:end] = array("I", bytes(4 * n))  # each page merged away, or the head below
+    s.index[page:end] = array("I", [migratetype]) * n  # set_pcppage_migratetype()
+    s.lru_next[page:end] = array("i", [LIST_POISON1]) * n  # list_del() off pcp and free lists
     s.lru_prev[page:end] = array("i", [LIST_POISON2]) * n
     st[_vmstat_c].vm_event_states[PGFREE] += n
+    # free_pcppages_bulk(): the node's NR_PAGES_SCANNED goes back to 0.
+    nr_scanned = node_page_state(zone.zone_pgdat, NR_PAGES_SCANNED)
+    if nr_scanned:
+        __mod_node_page_state(zone.zone_pgdat, NR_PAGES_SCANNED, -nr_scanned)
     __free_one_page(page, pfn, zone, order, migratetype)
     ps = _S()
     ps.totalram_pages += n
     zone.managed_pages += n
     ps.totalhigh_pages += n
+    return True
 
 
 def mem_init_print_info(str_):
@@ -3167,7 +3345,9 @@ def mem_init_print_info(str_):
             physpages << (PAGE_SHIFT - 10),
             codesize >> 10, datasize >> 10, rosize >> 10,
             (init_data_size + init_code_size) >> 10, bss_size >> 10,
-            ((physpages - st.totalram_pages - st.totalcma_pages) & ULONG_MAX) << (PAGE_SHIFT - 10),
+            # unsigned long: the difference and the shift wrap at 32 bits
+            (((physpages - st.totalram_pages - st.totalcma_pages) & ULONG_MAX)
+             << (PAGE_SHIFT - 10)) & ULONG_MAX,
             st.totalcma_pages << (PAGE_SHIFT - 10)]
     if IS_ENABLED("CONFIG_HIGHMEM"):
         fmt += ", %luK highmem"

@@ -267,7 +267,7 @@ def is_zone_first_populated(pgdat, zone):
     for compare in pgdat.node_zones:
         if populated_zone(compare):
             return zone is compare
-    WARN_ON_ONCE(1, line=1352)
+    WARN_ON_ONCE(1, line=1354)
     return False
 
 

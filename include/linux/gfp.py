@@ -101,7 +101,19 @@ GFP_MOVABLE_SHIFT = 3
 
 
 def gfpflags_to_migratetype(gfp_flags):
-    """include/linux/gfp.h: gfpflags_to_migratetype() — the free lists a request prefers."""
+    """include/linux/gfp.h: gfpflags_to_migratetype() — the free lists a request prefers.
+
+    Both mobility bits at once is a caller's bug (VM_WARN_ON with CONFIG_DEBUG_VM); the
+    result is then 3, MIGRATE_HIGHATOMIC, which v4.9 does not stop: see
+    ``fallbacks[MIGRATE_HIGHATOMIC]`` and ``buffered_rmqueue`` in mm/page_alloc.py.
+    """
+    if (gfp_flags & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK:
+        import sys
+
+        from cmaport.include.linux.mm import VM_WARN_ON
+
+        # A static inline: the WARNING names gfp.h's line and the function it is inlined in.
+        VM_WARN_ON(True, line=269, function=sys._getframe(1).f_code.co_name)
     if _running.get()._statics[_page_alloc.page_alloc_c].page_group_by_mobility_disabled:
         return 0  # MIGRATE_UNMOVABLE
     return (gfp_flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT

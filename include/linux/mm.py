@@ -313,12 +313,13 @@ def page_address(page):
 
 # --- reference counting ---------------------------------------------------------------
 
-def VM_BUG_ON_PAGE(cond, page, text, line=0):
+def VM_BUG_ON_PAGE(cond, page, text, line=0, file=None):
     """include/linux/mmdebug.h: VM_BUG_ON_PAGE() — with CONFIG_DEBUG_VM: dump_page, then BUG().
 
     ``text`` is the stringified condition the C macro passes to dump_page(); ``line`` the
     v4.9 line of the use. The report names the C file of the caller (where the macro is
-    expanded) and raises ``KernelBug``.
+    expanded) and raises ``KernelBug``. ``file`` (model-only) names that file when the
+    caller's module is not it: a static inline of one header ported in another module.
     """
     if not cond or not this_machine().config.get("CONFIG_DEBUG_VM"):
         return
@@ -332,7 +333,7 @@ def VM_BUG_ON_PAGE(cond, page, text, line=0):
     caller = sys._getframe(1)
     dump_page(page, "VM_BUG_ON_PAGE(%s)" % text)
     printk(KERN_DEFAULT + "------------[ cut here ]------------\n")
-    printk("\0012kernel BUG at %s:%u!\n", _c_file(caller.f_globals.get("__name__", "?")), line)
+    printk("\0012kernel BUG at %s:%u!\n", file or _c_file(caller.f_globals.get("__name__", "?")), line)
     raise KernelBug(caller.f_code.co_name, "VM_BUG_ON_PAGE(%s) pfn:%05x" % (text, page_to_pfn(page)))
 
 
@@ -350,6 +351,26 @@ def VM_BUG_ON(cond, text, line=0):
     printk(KERN_DEFAULT + "------------[ cut here ]------------\n")
     printk("\0012kernel BUG at %s:%u!\n", _c_file(caller.f_globals.get("__name__", "?")), line)
     raise KernelBug(caller.f_code.co_name, "VM_BUG_ON(%s)" % text)
+
+
+def VM_WARN_ON(cond, line=0, file=None, function=None):
+    """include/linux/mmdebug.h: VM_WARN_ON() — with CONFIG_DEBUG_VM: WARN_ON(cond); without
+    it the condition is not even evaluated for its value (nothing happens).
+
+    ``file`` and ``function`` (model-only) name the C file the macro is written in and the
+    function it ends up in, when the caller's module and name are not those (a static
+    inline of a header is expanded into its caller: the report names the header's line
+    and the caller's function).
+    """
+    if not cond or not this_machine().config.get("CONFIG_DEBUG_VM"):
+        return
+    import sys
+
+    from cmaport.kernel.panic import __warn, _c_file
+
+    caller = sys._getframe(1)
+    __warn(file or _c_file(caller.f_globals.get("__name__", "?")), line,
+           function or caller.f_code.co_name, "", 1)
 
 
 def put_page_testzero(page):
@@ -395,9 +416,13 @@ def put_page(page):
 
 
 def set_page_refcounted(page):
-    """mm/internal.h: set_page_refcounted() — a fresh page gets ``_refcount`` 1."""
-    VM_BUG_ON_PAGE(PageTail(page), page, "PageTail(page)")
-    VM_BUG_ON_PAGE(page_ref_count(page), page, "page_ref_count(page)")
+    """mm/internal.h: set_page_refcounted() — a fresh page gets ``_refcount`` 1.
+
+    Ported here (mm/internal.py re-exports it); its VM_BUG_ON_PAGEs are expanded in
+    mm/internal.h and report that file.
+    """
+    VM_BUG_ON_PAGE(PageTail(page), page, "PageTail(page)", line=69, file="mm/internal.h")
+    VM_BUG_ON_PAGE(page_ref_count(page), page, "page_ref_count(page)", line=70, file="mm/internal.h")
     _running.get()._statics[struct_page_arrays]._refcount[page] = 1
 
 

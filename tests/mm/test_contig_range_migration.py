@@ -350,3 +350,47 @@ def test_workload_pages_survive_contig_allocations(mm_factory, seed):
     assert w.verify() == [] and w.check() == []
     w.run(50)
     assert w.verify() == [] and w.check() == []
+
+
+@pytest.mark.parametrize("compaction", [True, False])
+def test_migration_without_config_compaction(mm_factory, compaction):
+    """mm/compaction.c 24-38: without CONFIG_COMPACTION (CMA alone builds the scanners)
+    count_compact_event(s) compile to nothing and the compact_* events do not exist."""
+    from cmaport.mm.vmstat import vmstat_c, vmstat_text
+
+    settings = () if compaction else ("CONFIG_COMPACTION=n",)
+    m = mm_factory(settings=settings)
+    with m:
+        task, addr = anon_process(4, 3)
+        lo, hi = span([pfn_of(task, addr + i * PAGE) for i in range(4)])
+        assert alloc_contig_range(lo, hi, MIGRATE_MOVABLE) == 0
+        for i in range(4):
+            assert model_user_load(task, addr + i * PAGE, PAGE) == pattern(3, i)
+        events = vmstat_c.get().vm_event_states
+        assert events["pgmigrate_success"] == 4
+        names = [n for n in vmstat_text() if n.startswith("compact_")]
+        if compaction:
+            assert events["compact_migrate_scanned"] >= 4
+            assert events["compact_isolated"] >= 8  # 4 migrated + 4 free pages taken
+            assert len(names) == 7
+        else:
+            assert names == []
+            assert not any(k.startswith("compact_") for k in events)
+        assert all_checks() == []
+
+
+@pytest.mark.parametrize("compaction", [True, False])
+def test_update_pageblock_skip_is_a_stub_without_compaction(mm_factory, compaction):
+    from cmaport.include.linux.pageblock_flags import get_pageblock_skip
+    from cmaport.mm.compaction import update_pageblock_skip
+    from cmaport.mm.internal import compact_control
+
+    settings = () if compaction else ("CONFIG_COMPACTION=n",)
+    m = mm_factory(settings=settings)
+    with m:
+        zone = NODE_DATA(0).node_zones[0]
+        page = pfn_to_page(0x63000)
+        cc = compact_control(zone=zone)
+        update_pageblock_skip(cc, page, 0, True)
+        assert bool(get_pageblock_skip(page)) == compaction
+        assert (zone.compact_cached_migrate_pfn[0] == 0x63000) == compaction

@@ -697,6 +697,28 @@ def test_removing_never_added_memory_is_a_diagnostic(m):
     assert memblock_end_of_DRAM() == 0x9FFFF000
 
 
+def test_removing_device_memory_is_not_a_diagnostic(m):
+    """A no-map /reserved-memory region on the board's device memory (the vexpress video
+    SRAM at 0x4c000000, which is not DRAM) was never in memblock: nothing to note."""
+    from cmaport.arch.arm.hw.board import VEXPRESS_VIDEO_SRAM
+
+    base, size, _name = VEXPRESS_VIDEO_SRAM
+    boot_ram()
+    assert memblock_remove(base, size) == 0
+    assert memblock_remove(base + 0x1000, 0x1000) == 0
+    assert m.diagnostics == []
+    # reaching past the device memory is a mistake again
+    assert memblock_remove(base + size - 0x1000, 0x2000) == 0
+    assert [d.message for d in m.diagnostics] == [
+        "[%#010x-%#010x] is not in memblock.memory, so nothing was removed (the kernel says "
+        "nothing)" % (base + size - 0x1000, base + size + 0xFFF)]
+
+
+def test_default_boot_has_no_diagnostics():
+    m = Machine().boot()
+    assert m.diagnostics == []
+
+
 def test_byte_granular_overlapping_reserves(m):
     # reservations need not be page-aligned (a DTB, an initrd); only the uncovered bytes
     # are added, then everything touching merges

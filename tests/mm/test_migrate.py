@@ -442,3 +442,47 @@ def test_non_lru_movable_page_migrates_through_its_driver(m):
     putback_movable_pages(head)
     assert drv.isolated == [] and not PageIsolated(new) and page_count(new) == 1
     check_all()
+
+
+# --- the VM_BUG_ON_PAGEs of mm/migrate.c (CONFIG_DEBUG_VM), with v4.9's line numbers -------
+
+@pytest.fixture
+def m_debug(mm_factory):
+    machine = mm_factory(settings=("CONFIG_DEBUG_VM=y",))
+    with machine:
+        yield machine
+
+
+def bug_line(machine, call):
+    from cmaport.kernel.errors import KernelBug
+
+    with pytest.raises(KernelBug):
+        call()
+    return [line for line in machine.dmesg() if line.startswith("kernel BUG at")][-1]
+
+
+def test_putback_movable_page_bug_lines(m_debug):
+    from cmaport.include.linux.page_flags import __ClearPageIsolated
+    from cmaport.mm.migrate import putback_movable_page
+
+    drv = toy_driver()
+    page = drv.alloc(b"x")
+    assert bug_line(m_debug, lambda: putback_movable_page(page)) == "kernel BUG at mm/migrate.c:143!"
+    lock_page(page)
+    assert bug_line(m_debug, lambda: putback_movable_page(page)) == "kernel BUG at mm/migrate.c:145!"
+    assert isolate_movable_page(page, 0) is False  # locked: trylock fails
+    unlock_page(page)
+    assert isolate_movable_page(page, 0)
+    lock_page(page)
+    CLEAR_MOVABLE(page)
+    assert bug_line(m_debug, lambda: putback_movable_page(page)) == "kernel BUG at mm/migrate.c:144!"
+    __ClearPageIsolated(page)
+
+
+def test_putback_movable_pages_bug_line(m_debug):
+    drv = toy_driver()
+    page = drv.alloc(b"x")
+    head = LIST_HEAD()
+    list_add_tail(page, head)
+    inc_node_page_state(page, NR_ISOLATED_FILE)
+    assert bug_line(m_debug, lambda: putback_movable_pages(head)) == "kernel BUG at mm/migrate.c:179!"

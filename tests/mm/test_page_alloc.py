@@ -25,7 +25,7 @@ import pytest
 
 from cmaport.include.linux.gfp import (GFP_ATOMIC, GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_NOWAIT,
                                        GFP_TEMPORARY, __GFP_DMA, __GFP_HIGHMEM, __GFP_MEMALLOC,
-                                       __GFP_MOVABLE, __GFP_NOWARN, alloc_pages,
+                                       __GFP_MOVABLE, __GFP_NOWARN, __GFP_RECLAIMABLE, alloc_pages,
                                        gfp_zone, gfpflags_to_migratetype)
 from cmaport.include.linux.list import list_for_each
 from cmaport.include.linux.mm import page_to_pfn, page_zone, pfn_to_page
@@ -381,6 +381,51 @@ def test_watermark_rules(mm):
     assert not __zone_watermark_ok(z, 11, free - 2047, 0, 0, free)
 
 
+def _more_free_cma_than_free(z):
+    """Model-only: counters where NR_FREE_CMA_PAGES exceeds NR_FREE_PAGES (returns a restore)."""
+    saved = z.vm_stat[NR_FREE_PAGES], z.vm_stat[NR_FREE_CMA_PAGES]
+    z.vm_stat[NR_FREE_CMA_PAGES] = saved[0] + 100
+
+    def restore():
+        z.vm_stat[NR_FREE_PAGES], z.vm_stat[NR_FREE_CMA_PAGES] = saved
+    return restore
+
+
+def test_fast_watermark_compares_a_negative_difference_unsigned(mm):
+    """zone_watermark_fast(): ``long free_pages - cma_pages`` against an ``unsigned long``
+    mark: C converts the difference, so a negative one passes the order-0 check."""
+    from cmaport.mm.page_alloc import zone_watermark_fast
+
+    z = zone0()
+    restore = _more_free_cma_than_free(z)
+    try:
+        mark = z.watermark[1]
+        assert zone_watermark_fast(z, 0, mark, 0, 0)  # -100 as unsigned long passes
+        # the full check is signed (long against long) and fails
+        assert not __zone_watermark_ok(z, 0, mark, 0, 0, z.vm_stat[NR_FREE_PAGES])
+        assert not zone_watermark_fast(z, 1, mark, 0, 0)  # order > 0 takes the full check
+    finally:
+        restore()
+
+
+def test_inlined_fast_watermark_in_get_page_from_freelist(mm, monkeypatch):
+    """get_page_from_freelist()'s inlined order-0 test converts the difference as C does:
+    it passes without calling zone_watermark_fast()."""
+    import cmaport.mm.page_alloc as pa
+
+    def never(*args):
+        raise AssertionError("the inlined fast check should have passed")
+
+    z = zone0()
+    restore = _more_free_cma_than_free(z)
+    monkeypatch.setattr(pa, "zone_watermark_fast", never)
+    try:
+        page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)  # no ALLOC_CMA
+        assert page is not None
+    finally:
+        restore()
+
+
 def test_cma_page_freed_goes_to_the_movable_pcp_list_and_back_to_the_cma_list(mm_cma):
     z = zone0()
     s = struct_page_arrays.get()
@@ -441,23 +486,25 @@ def test_gfp_to_migratetype_and_zone(mm):
     assert gfpflags_to_migratetype(GFP_HIGHUSER_MOVABLE) == MIGRATE_MOVABLE
     assert gfpflags_to_migratetype(GFP_TEMPORARY) == MIGRATE_RECLAIMABLE
     zt = zone_type.get()
-    assert (zt.ZONE_DMA, zt.ZONE_NORMAL, zt.ZONE_HIGHMEM, zt.ZONE_MOVABLE) == (0, 1, None, 2)
+    # the default configuration (multi_v7_defconfig) has CONFIG_HIGHMEM
+    assert (zt.ZONE_DMA, zt.ZONE_NORMAL, zt.ZONE_HIGHMEM, zt.ZONE_MOVABLE) == (0, 1, 2, 3)
     assert gfp_zone(GFP_KERNEL) == 1
     assert gfp_zone(__GFP_DMA) == 0
-    assert gfp_zone(__GFP_HIGHMEM) == 1  # no CONFIG_HIGHMEM: ZONE_NORMAL
+    assert gfp_zone(__GFP_HIGHMEM) == 2
     assert gfp_zone(__GFP_MOVABLE) == 1
-    assert gfp_zone(__GFP_MOVABLE | __GFP_HIGHMEM) == 2
+    assert gfp_zone(__GFP_MOVABLE | __GFP_HIGHMEM) == 3
+    assert gfp_zone(GFP_HIGHUSER_MOVABLE) == 3
     assert gfp_zone(__GFP_MOVABLE | __GFP_DMA) == 0
 
 
-def test_gfp_zone_with_highmem_and_without_zone_dma(mm_factory):
-    with mm_factory(settings=["CONFIG_HIGHMEM=y"]):
+def test_gfp_zone_without_highmem_and_without_zone_dma(mm_factory):
+    with mm_factory(settings=["CONFIG_HIGHMEM=n"]):
         zt = zone_type.get()
-        assert (zt.ZONE_DMA, zt.ZONE_NORMAL, zt.ZONE_HIGHMEM, zt.ZONE_MOVABLE) == (0, 1, 2, 3)
-        assert gfp_zone(__GFP_HIGHMEM) == 2
-        assert gfp_zone(__GFP_MOVABLE | __GFP_HIGHMEM) == 3
-        assert gfp_zone(GFP_HIGHUSER_MOVABLE) == 3
-    with mm_factory(settings=["CONFIG_ZONE_DMA=n"]):
+        assert (zt.ZONE_DMA, zt.ZONE_NORMAL, zt.ZONE_HIGHMEM, zt.ZONE_MOVABLE) == (0, 1, None, 2)
+        assert gfp_zone(__GFP_HIGHMEM) == 1  # no CONFIG_HIGHMEM: ZONE_NORMAL
+        assert gfp_zone(__GFP_MOVABLE) == 1
+        assert gfp_zone(__GFP_MOVABLE | __GFP_HIGHMEM) == 2
+    with mm_factory(settings=["CONFIG_HIGHMEM=n", "CONFIG_ZONE_DMA=n"]):
         zt = zone_type.get()
         assert (zt.ZONE_DMA, zt.ZONE_NORMAL, zt.ZONE_MOVABLE, zt.ZONES_SHIFT) == (None, 0, 1, 1)
         assert gfp_zone(__GFP_DMA) == 0
@@ -586,7 +633,7 @@ def test_failed_allocation_is_reported_by_warn_alloc(mm):
     assert lines[i + 1] == "active_anon:0 inactive_anon:0 isolated_anon:0"
     assert lines[i + 6] == " free:0 free_pcp:0 free_cma:0"
     assert re.match(r"DMA free:0kB min:968kB low:1208kB high:1448kB ", lines[i + 8])
-    assert lines[i + 9] == "lowmem_reserve[]: 0 0 0"
+    assert lines[i + 9] == "lowmem_reserve[]: 0 0 0 0"  # DMA, Normal, HighMem, Movable
     assert lines[i + 10] == "DMA: 0*4kB 0*8kB 0*16kB 0*32kB 0*64kB 0*128kB 0*256kB 0*512kB 0*1024kB " \
                             "0*2048kB 0*4096kB 0*8192kB = 0kB"
     assert "16384 pages RAM" in lines and "1665 pages reserved" in lines
@@ -632,3 +679,184 @@ def test_debug_vm_checks_stay_quiet_in_correct_use(mm_factory):
         assert model_check_zone(zone0()) == []
         assert zone0().vm_stat[NR_FREE_PAGES] == 14719
         assert not m.warnings
+
+
+# --- both mobility bits: gfpflags_to_migratetype() gives MIGRATE_HIGHATOMIC ---------------
+
+BOTH = GFP_KERNEL | __GFP_MOVABLE | __GFP_RECLAIMABLE | __GFP_NOWARN
+
+
+def test_highatomic_fallbacks_row_is_zero_filled(mm):
+    """v4.9's fallbacks[MIGRATE_HIGHATOMIC] has no initialiser: four UNMOVABLE (0), then
+    the next row's MIGRATE_TYPES ends the search."""
+    from cmaport.include.linux.mmzone import MIGRATE_HIGHATOMIC
+
+    assert fallbacks[MIGRATE_HIGHATOMIC][:4] == (MIGRATE_UNMOVABLE,) * 4
+    z = zone0()
+    area = z.free_area[11]
+    assert free_list(z, 11, MIGRATE_UNMOVABLE) == []
+    assert find_suitable_fallback(area, 11, MIGRATE_HIGHATOMIC, False) == (-1, False)
+    page = alloc_pages(GFP_KERNEL, 0)  # an UNMOVABLE pageblock is claimed and split
+    order = next(o for o in range(11) if free_list(z, o, MIGRATE_UNMOVABLE))
+    mt, _ = find_suitable_fallback(z.free_area[order], order, MIGRATE_HIGHATOMIC, False)
+    assert mt == MIGRATE_UNMOVABLE
+    __free_pages(page, 0)
+
+
+def test_both_mobility_bits_warn_with_debug_vm_and_high_orders_work(mm_factory):
+    m = mm_factory(settings=("CONFIG_DEBUG_VM=y",))
+    with m:
+        assert gfpflags_to_migratetype(BOTH) == 3
+        w = m.warnings[-1]
+        assert (w.file, w.line) == ("include/linux/gfp.h", 269)
+        assert w.function == "test_both_mobility_bits_warn_with_debug_vm_and_high_orders_work"
+        keep = alloc_pages(GFP_KERNEL, 0)  # so that an UNMOVABLE list has pages
+        n = len(m.warnings)
+        page = alloc_pages(BOTH, 1)
+        assert page is not None
+        w = m.warnings[n]
+        assert (w.file, w.line, w.function) == ("include/linux/gfp.h", 269, "__alloc_pages_nodemask")
+        assert any("WARNING: CPU: 0 PID: 0 at include/linux/gfp.h:269 __alloc_pages_nodemask" in line
+                   for line in m.dmesg())
+        __free_pages(page, 1)
+        __free_pages(keep, 0)
+        assert_consistent()
+
+
+def test_both_mobility_bits_without_debug_vm_say_nothing(mm):
+    keep = alloc_pages(GFP_KERNEL, 0)
+    page = alloc_pages(BOTH, 1)
+    assert page is not None
+    assert mm.warnings == []
+    __free_pages(page, 1)
+    __free_pages(keep, 0)
+    assert_consistent()
+
+
+def test_order_0_with_both_mobility_bits_stops_at_the_missing_pcp_list(mm):
+    with pytest.raises(KernelBug) as e:
+        alloc_pages(BOTH, 0)
+    assert e.value.function == "buffered_rmqueue"
+    assert [d.where for d in mm.diagnostics] == ["buffered_rmqueue"]
+    assert "pcp->lists[3]" in mm.diagnostics[0].message
+
+
+# --- PF_MEMALLOC: the task's flags, read as v4.9 reads current->flags -------------------
+
+@pytest.fixture
+def memalloc_task():
+    from cmaport.include.linux.sched import PF_MEMALLOC, current
+
+    task = current()
+    task.flags |= PF_MEMALLOC
+    yield task
+    task.flags &= ~PF_MEMALLOC
+
+
+def test_gfp_pfmemalloc_allowed_reads_the_task_flags(mm):
+    from cmaport.include.linux.gfp import __GFP_NOMEMALLOC
+    from cmaport.include.linux.sched import PF_MEMALLOC, current
+    from cmaport.mm.page_alloc import gfp_pfmemalloc_allowed
+
+    assert not gfp_pfmemalloc_allowed(GFP_KERNEL)
+    current().flags |= PF_MEMALLOC
+    try:
+        assert gfp_pfmemalloc_allowed(GFP_KERNEL)
+        assert not gfp_pfmemalloc_allowed(GFP_KERNEL | __GFP_NOMEMALLOC)
+    finally:
+        current().flags &= ~PF_MEMALLOC
+
+
+def test_pf_memalloc_task_allocates_below_the_watermarks(mm):
+    from cmaport.include.linux.sched import PF_MEMALLOC, current
+
+    grab_all(GFP_KERNEL | __GFP_NOWARN)  # down to the min watermark
+    assert alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0) is None
+    current().flags |= PF_MEMALLOC
+    try:
+        # ALLOC_NO_WATERMARKS, and no direct reclaim from a PF_MEMALLOC context
+        assert alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0) is not None
+        grab_all(GFP_KERNEL | __GFP_NOWARN)
+        assert zone0().vm_stat[NR_FREE_PAGES] == 0
+        assert alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0) is None  # goto nopage
+    finally:
+        current().flags &= ~PF_MEMALLOC
+
+
+def test_pf_memalloc_nofail_warns_then_would_loop(mm, memalloc_task):
+    from cmaport.include.linux.gfp import __GFP_NOFAIL
+    from cmaport.kernel.errors import WouldBlock
+
+    grab_all(GFP_KERNEL | __GFP_NOWARN)
+    with pytest.raises(WouldBlock):
+        alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 0)
+    w = mm.warnings[-1]
+    assert (w.file, w.line, w.function) == ("mm/page_alloc.c", 3623, "__alloc_pages_slowpath")
+
+
+def test_memory_line_reserved_field_is_shifted_in_32_bits(mm, monkeypatch):
+    """(physpages - totalram_pages - totalcma_pages) << (PAGE_SHIFT - 10) is unsigned long:
+    with more counted than present the difference wraps and the shift drops the top bits."""
+    import cmaport.mm.page_alloc as pa
+    from cmaport.include.linux.mm import get_num_physpages
+
+    seen = []
+    # (the printed line cannot tell: %lu shows the low 32 bits of any value)
+    monkeypatch.setattr(pa, "_pr", type("pr", (), {"info": staticmethod(lambda fmt, *a: seen.append(a))}))
+    s = page_alloc_c.get()
+    saved = s.totalcma_pages
+    s.totalcma_pages = get_num_physpages() - s.totalram_pages + 5  # 5 pages too many
+    try:
+        pa.mem_init_print_info(None)
+    finally:
+        s.totalcma_pages = saved
+    reserved = seen[0][7]
+    assert reserved == (((-5) & 0xFFFFFFFF) << 2) & 0xFFFFFFFF == 0xFFFFFFEC
+
+
+def test_build_all_zonelists_builds_self_only_when_offline(mm, monkeypatch):
+    """__build_all_zonelists(): ``self && !node_online(self->node_id)``."""
+    import types
+
+    import cmaport.mm.page_alloc as pa
+
+    built = []
+    original = pa.build_zonelists
+    monkeypatch.setattr(pa, "build_zonelists", lambda pgdat: (built.append(pgdat), original(pgdat)))
+    pa.__build_all_zonelists(NODE_DATA(0))
+    assert built == [NODE_DATA(0)]  # node 0 is online: once, in the online loop
+    built.clear()
+    offline = types.SimpleNamespace(node_id=1)
+    monkeypatch.setattr(pa, "build_zonelists", lambda pgdat: built.append(pgdat))
+    pa.__build_all_zonelists(offline)
+    assert built == [offline, NODE_DATA(0)]
+
+
+@pytest.mark.parametrize("debug_vm", [False, True])
+def test_one_debug_vm_cache(mm_factory, debug_vm):
+    """CONFIG_DEBUG_VM is cached once, in struct_page_arrays (the hot paths' object)."""
+    m = mm_factory(settings=("CONFIG_DEBUG_VM=%s" % ("y" if debug_vm else "n"),))
+    with m:
+        assert struct_page_arrays.get().debug_vm is debug_vm
+        assert not hasattr(page_alloc_c.get(), "config_debug_vm")
+
+
+def test_no_stubs_c_never_calls():
+    """Inlines that compile to nothing here are comments at their call sites, not functions."""
+    import cmaport.mm.compaction as compaction
+    import cmaport.mm.page_alloc as pa
+
+    for name in ("should_fail_alloc_page", "zone_statistics", "zone_allows_reclaim",
+                 "page_is_guard", "set_page_guard", "clear_page_guard"):
+        assert not hasattr(pa, name), name
+    assert not hasattr(compaction, "migrate_async_suitable")
+
+
+def test_get_order_is_32_bit():
+    """include/asm-generic/getorder.h on a 32-bit unsigned long."""
+    from cmaport.mm.page_alloc import get_order
+
+    assert get_order(0) == 20  # size - 1 wraps to 0xffffffff
+    assert [get_order(n) for n in (1, 4096, 4097, 8192, 1 << 20, (1 << 20) + 1)] == [0, 0, 1, 1, 8, 9]
+    assert get_order(0xFFFFFFFF) == 20
+    assert get_order(1 << 31) == 19

@@ -272,9 +272,10 @@ def free_area_high(pfn, end):
     ends in the state one free of the whole block gives (see
     ``model_free_highmem_block``); the model frees such blocks whole — a 3 GiB board
     would otherwise take seconds — and the unaligned ends page by page, as the kernel does.
+    A block the shortcut refuses (not in boot's clean state) goes page by page too.
     ``init_c.model_free_highmem_page_by_page`` turns the shortcut off (tests compare both).
     """
-    from cmaport.include.linux.mm import page_zone, pfn_to_page
+    from cmaport.include.linux.mm import pfn_to_page
     from cmaport.mm.page_alloc import free_highmem_page, model_free_highmem_block
 
     order = this_machine().config.MAX_ORDER - 1
@@ -282,9 +283,10 @@ def free_area_high(pfn, end):
     shortcut = not init_c.get().model_free_highmem_page_by_page
     while pfn < end:
         page = pfn_to_page(pfn)
+        # the shortcut only where it is exact: it returns False (having done nothing) when
+        # the block or the boot pageset is not in the clean state it needs
         if (shortcut and pfn % block == 0 and pfn + block <= end
-                and page_zone(page).pageset[0].pcp.high == 0):
-            model_free_highmem_block(page, order)
+                and model_free_highmem_block(page, order)):
             pfn += block
             continue
         free_highmem_page(page)
