@@ -53,6 +53,23 @@ def _c_file(module):
     return "/".join(parts) + (".h" if header else ".c")
 
 
+# Model-only: code objects of wrapper functions the kernel does not have (see
+# model_only_frame); backtraces leave their frames out.
+_MODEL_ONLY_CODE = set()
+
+
+def model_only_frame(fn):
+    """Model-only: mark ``fn`` as a wrapper of the port that the kernel does not have.
+
+    Its frames are left out of the call chain of WARN/BUG reports, so a backtrace shows
+    the kernel's chain (a header's dispatch to the ``drivers/`` function of the same name,
+    for instance, would otherwise read ``(f) from (f)``). Returns ``fn`` itself: no frame
+    is added.
+    """
+    _MODEL_ONLY_CODE.add(fn.__code__)
+    return fn
+
+
 def _caller(depth):
     f = sys._getframe(depth + 1)
     return f.f_globals.get("__name__", "?"), f.f_code.co_name
@@ -64,7 +81,8 @@ def _call_chain(depth):
     f = sys._getframe(depth + 1)
     while f is not None:
         mod = f.f_globals.get("__name__", "")
-        if mod.startswith(_KERNEL_PACKAGES) and not mod.startswith("cmaport.kernel.panic"):
+        if (mod.startswith(_KERNEL_PACKAGES) and not mod.startswith("cmaport.kernel.panic")
+                and f.f_code not in _MODEL_ONLY_CODE):
             names.append(f.f_code.co_name)
         f = f.f_back
     return names
@@ -161,6 +179,27 @@ def BUG_ON(condition, detail="", line=0):
         printk(KERN_DEFAULT + "------------[ cut here ]------------\n")
         printk("\0012kernel BUG at %s:%u!\n", _c_file(module), line)
         raise KernelBug(function, detail)
+
+
+def kernel_fault_oops(addr, function, detail):
+    """Model-only: a kernel access to an unmapped address — arch/arm/mm/fault.c's
+    __do_kernel_fault() line, then the kernel stops.
+
+    Prints ``Unable to handle kernel NULL pointer dereference at virtual address %08lx``
+    (below PAGE_SIZE) or ``… paging request …`` (elsewhere) at KERN_ALERT and raises
+    ``KernelBug(function, detail)``.
+
+    Model: the register dump, the backtrace and the fate of the task that faulted (pid 1
+    dying panics the kernel; another task is killed and the kernel goes on, tainted) are
+    not modelled: the model stops at the alert line, as for every oops.
+    """
+    from cmaport.arch.arm.include.asm.page import PAGE_SIZE
+    from cmaport.kernel.printk import KERN_ALERT
+
+    addr &= 0xFFFFFFFF
+    printk(KERN_ALERT + "Unable to handle kernel %s at virtual address %08lx\n",
+           "NULL pointer dereference" if addr < PAGE_SIZE else "paging request", addr)
+    raise KernelBug(function, detail)
 
 
 def panic(fmt, *args):

@@ -16,6 +16,7 @@ and of a chunk does not fail here.
 import attrs
 
 from cmaport.include.linux.errno import EBUSY
+from cmaport.include.linux.log2 import roundup_pow_of_two
 from cmaport.kernel.panic import BUG, BUG_ON
 from cmaport.lib.bitmap import (BITMAP_FIRST_WORD_MASK, BITMAP_LAST_WORD_MASK, BITS_PER_LONG,
                                 bitmap_alloc_zeroed, bitmap_find_next_zero_area, find_next_bit)
@@ -287,11 +288,6 @@ def gen_pool_set_algo(pool, algo, data):
 def gen_pool_first_fit(map_, size, start, nr, data, pool):
     """lib/genalloc.c: gen_pool_first_fit() — the first ``nr`` clear bits."""
     return bitmap_find_next_zero_area(map_, size, start, nr, 0)
-
-
-def roundup_pow_of_two(n):
-    """include/linux/log2.h: roundup_pow_of_two() — ``1UL << fls_long(n - 1)``."""
-    return 1 << ((n - 1) & _U32).bit_length()
 
 
 def gen_pool_first_fit_order_align(map_, size, start, nr, data, pool):

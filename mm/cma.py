@@ -23,7 +23,9 @@ v4.9 facts kept (see shared/reference/v4.9-vs-v6.1.md §6, §9, §11):
   misaligned blocks for large ``align`` (unreachable through the DMA API);
 * ``cma_activate_area`` checks the zone pageblock by pageblock and releases each as it
   goes: on a mismatch the blocks already released stay CMA, the rest stay reserved,
-  ``count`` becomes 0 and the activation of every later area is abandoned;
+  ``count`` becomes 0 and the activation of every later area is abandoned: those keep
+  their ``count`` and a NULL bitmap, which cma_alloc() (it checks only ``count``) and
+  cma_release() dereference — an oops (for the default area, in atomic_pool_init);
 * ``cma_alloc`` retries only on ``-EBUSY`` (from ``start = bit + mask + 1``) and prints
   nothing at info level when it fails; ``cma_release`` frees the pages before clearing
   the bits and checks nothing but the first pfn (``VM_BUG_ON`` for the end, only with
@@ -34,8 +36,9 @@ serialises every ``alloc_contig_range`` CMA makes, across all areas, because iso
 pageblocks of two overlapping aligned ranges at once would break. Model: one CPU, no
 preemption — both are comments at the places they are taken.
 
-``alloc_contig_range``/``free_contig_range`` (mm/page_alloc.c) are looked up when
-called, by those names.
+``alloc_contig_range``/``free_contig_range`` (mm/page_alloc.c) are imported when
+called (``from cmaport.mm.page_alloc import …`` inside the function), so the module's
+current attributes are used.
 """
 
 import attrs
@@ -43,11 +46,13 @@ import attrs
 from cmaport.arch.arm.include.asm.page import PAGE_SHIFT, PAGE_SIZE
 from cmaport.include.linux.errno import EBUSY, EINVAL, ENOMEM, ENOSPC
 from cmaport.include.linux.init import core_initcall
+from cmaport.include.linux.kernel import ALIGN, ULONG_MAX
+from cmaport.include.linux.mmzone import MIGRATE_CMA
 from cmaport.include.linux.pfn import PFN_DOWN
 from cmaport.include.linux.sizes import SZ_1M
 from cmaport.include.trace.events.cma import trace_cma_alloc, trace_cma_release
 from cmaport.kernel.machine import statics, this_machine
-from cmaport.kernel.panic import WARN_ON_ONCE
+from cmaport.kernel.panic import WARN_ON_ONCE, kernel_fault_oops
 from cmaport.kernel.printk import pr_helpers
 from cmaport.lib.bitmap import (BITS_PER_LONG, bitmap_alloc_zeroed, bitmap_clear,
                                 bitmap_find_next_zero_area_off, bitmap_set)
@@ -55,8 +60,6 @@ from cmaport.lib.bitmap import (BITS_PER_LONG, bitmap_alloc_zeroed, bitmap_clear
 _pr = pr_helpers("cma: ", debug="CONFIG_CMA_DEBUG")
 
 _U32 = 0xFFFFFFFF  # phys_addr_t, unsigned long and size_t are 32-bit (no LPAE)
-ULONG_MAX = _U32
-MIGRATE_CMA = 4  # include/linux/mmzone.h (CONFIG_CMA)
 
 # Model: cma_areas[] is a .bss array; its place there is build-dependent. The model puts
 # it at this offset from __bss_start, so "%p" of a struct cma * prints a stable address.
@@ -76,7 +79,9 @@ class cma:
     longs after), ``count`` is in pages (0 for an area whose activation failed),
     ``order_per_bit`` the log2 of the pages one bit stands for. ``mem_head`` is the
     CONFIG_CMA_DEBUGFS list of debugfs allocations (newest first). ``index`` is
-    model-only: the slot in ``cma_areas[]``.
+    model-only: the slot in ``cma_areas[]``; so is ``live``: the ranges cma_alloc() handed
+    out and cma_release() has not given back, ``{first pfn: pages}`` (for the diagnostic of
+    a release that cuts into one, see ``_model_track_release``).
     """
 
     base_pfn: int = 0
@@ -87,6 +92,7 @@ class cma:
     mem_head: list = attrs.Factory(list)
     # Model: spinlock_t mem_head_lock (CONFIG_CMA_DEBUGFS) — guards mem_head; one CPU.
     index: int = 0
+    live: dict = attrs.Factory(dict)
 
 
 def _cma_areas_factory():
@@ -120,18 +126,15 @@ def _cma_min_alignment():
     return PAGE_SIZE << max(cfg.MAX_ORDER - 1, cfg.pageblock_order)
 
 
-def _ALIGN(x, a):
-    """include/linux/kernel.h: ALIGN() in 32-bit unsigned arithmetic."""
-    return ((x + (a - 1)) & ~(a - 1)) & _U32
-
-
 def _shl1(n):
     """Model-only: ``1UL << n`` as ARM computes it for a shift held in a register.
 
-    A shift of 32 or more is undefined in C; ARM's register-controlled LSL gives 0 there,
-    which is what the model uses. Smaller shifts are the plain value.
+    A shift of 32 or more is undefined in C. The compiler emits a register-controlled
+    LSL, which uses only the bottom byte of the shift register: that byte is the shift,
+    and a shift of 32..255 gives 0. So 32..255 give 0, 256 gives ``1 << 0``, 257 gives
+    ``1 << 1``, and so on modulo 256 — what the model returns.
     """
-    n &= _U32
+    n &= 0xFF  # LSL by register: Rs[7:0]
     return (1 << n) & _U32 if n < BITS_PER_LONG else 0
 
 
@@ -194,12 +197,14 @@ def cma_bitmap_aligned_offset(c, align_order):
     """
     if (align_order & _U32) <= c.order_per_bit:
         return 0
-    return ((_ALIGN(c.base_pfn, _shl1(align_order)) - c.base_pfn) & _U32) >> c.order_per_bit
+    # ALIGN() in 32-bit unsigned arithmetic
+    aligned = ALIGN(c.base_pfn, _shl1(align_order)) & _U32
+    return ((aligned - c.base_pfn) & _U32) >> c.order_per_bit
 
 
 def cma_bitmap_pages_to_bits(c, pages):
     """mm/cma.c: cma_bitmap_pages_to_bits() — pages rounded up to whole bits, in bits."""
-    return _ALIGN(pages & _U32, 1 << c.order_per_bit) >> c.order_per_bit
+    return (ALIGN(pages & _U32, 1 << c.order_per_bit) & _U32) >> c.order_per_bit
 
 
 def cma_clear_bitmap(c, pfn, count):
@@ -207,12 +212,18 @@ def cma_clear_bitmap(c, pfn, count):
 
     Model: a range past the end of the bitmap (a cma_release() whose count runs off the
     area, without CONFIG_DEBUG_VM) makes the kernel write past its kzalloc'ed bitmap;
-    the model clears only the bits the bitmap has and records a diagnostic.
+    the model clears only the bits the bitmap has and records a diagnostic. An area that
+    was never activated has a NULL bitmap: bitmap_clear() writes through it, and the
+    model stops with the oops (see ``model_null_bitmap_oops``).
     """
     bitmap_no = ((pfn - c.base_pfn) & _U32) >> c.order_per_bit
     bitmap_count = cma_bitmap_pages_to_bits(c, count)
 
     # Model: cma->lock taken here — one CPU, nothing to serialise.
+    if c.bitmap is None:
+        if not bitmap_count:
+            return  # __bitmap_clear() of no bits touches no word
+        model_null_bitmap_oops(c, "cma_clear_bitmap", bitmap_no)
     have = len(c.bitmap) * BITS_PER_LONG
     if bitmap_no + bitmap_count > have:
         this_machine().diagnose(
@@ -222,6 +233,27 @@ def cma_clear_bitmap(c, pfn, count):
             % (cma_get_name(c), bitmap_no, bitmap_no + bitmap_count - 1, have))
         bitmap_count = max(0, have - bitmap_no)
     bitmap_clear(c.bitmap, bitmap_no, bitmap_count)
+
+
+def model_null_bitmap_oops(c, function, bit):
+    """Model-only: the kernel touches bit ``bit`` of an area's NULL bitmap — the oops.
+
+    An area that cma_init_reserved_areas() never reached (it stops at the first area
+    whose activation fails) keeps its ``count`` and has no bitmap, and nothing in
+    cma_alloc()/cma_release() looks at the bitmap pointer: the word holding the bit is
+    read or written at ``BIT_WORD(bit) * sizeof(long)``, an address in the first pages.
+
+    Model: the oops line is printed and the kernel stops (``KernelBug``); in v4.9 the
+    task dies in the fault, which for pid 1 (the initcalls: atomic_pool_init) kills the
+    kernel.
+    """
+    s = cma_c.get()
+    reason = ("cma_init_reserved_areas() stopped at an earlier area that failed"
+              if c.index < s.cma_area_count else "it is not one of cma_areas[]")
+    kernel_fault_oops((bit // BITS_PER_LONG) * (BITS_PER_LONG // 8), function,
+                      "%s (pfns %#x..%#x, %d pages) was never activated (%s): its bitmap is "
+                      "NULL" % (cma_get_name(c), c.base_pfn, c.base_pfn + c.count - 1,
+                                c.count, reason))
 
 
 def _page_exists(pfn):
@@ -400,7 +432,7 @@ def cma_init_reserved_mem(base, size, order_per_bit):
     if (alignment >> PAGE_SHIFT) % (1 << order_per_bit):
         return -EINVAL, None
 
-    if _ALIGN(base, alignment) != base or _ALIGN(size, alignment) != size:
+    if ALIGN(base, alignment) & _U32 != base or ALIGN(size, alignment) & _U32 != size:
         return -EINVAL, None
 
     # The area is initialised later, once the slab allocator and friends are up.
@@ -462,8 +494,8 @@ def cma_declare_contiguous(base, size, limit, alignment, order_per_bit, fixed):
     # Sanitise: an area must cover whole max-order blocks, or the buddy allocator could
     # merge its edge pages with the neighbouring (non-CMA) memory.
     alignment = max(alignment, _cma_min_alignment())
-    base = _ALIGN(base, alignment)
-    size = _ALIGN(size, alignment)
+    base = ALIGN(base, alignment) & _U32
+    size = ALIGN(size, alignment) & _U32
     limit &= ~(alignment - 1) & _U32
 
     if not base:
@@ -518,20 +550,6 @@ def cma_declare_contiguous(base, size, limit, alignment, order_per_bit, fixed):
     return 0, c
 
 
-def _alloc_contig_range(start, end, migratetype):
-    """Model-only: mm/page_alloc.c's alloc_contig_range(), looked up when it is called."""
-    from cmaport.mm import page_alloc
-
-    return page_alloc.alloc_contig_range(start, end, migratetype)
-
-
-def _free_contig_range(pfn, nr_pages):
-    """Model-only: mm/page_alloc.c's free_contig_range(), looked up when it is called."""
-    from cmaport.mm import page_alloc
-
-    return page_alloc.free_contig_range(pfn, nr_pages)
-
-
 def cma_alloc(c, count, align):
     """mm/cma.c: cma_alloc() — allocate ``count`` contiguous pages aligned to ``2^align`` pages.
 
@@ -550,6 +568,7 @@ def cma_alloc(c, count, align):
     """
     from cmaport.include.linux.mm import pfn_to_page
     from cmaport.kernel.cost import account
+    from cmaport.mm.page_alloc import alloc_contig_range
 
     pfn = ULONG_MAX  # (unsigned long)-1
     start = 0
@@ -576,6 +595,9 @@ def cma_alloc(c, count, align):
 
     while True:
         # Model: cma->lock taken here — one CPU, nothing to serialise.
+        if c.bitmap is None:
+            # find_next_zero_bit() reads the word of bit ``start`` (start < bitmap_maxno)
+            model_null_bitmap_oops(c, "cma_alloc", start)
         bitmap_no = bitmap_find_next_zero_area_off(c.bitmap, bitmap_maxno, start,
                                                    bitmap_count, mask, offset)
         if bitmap_no >= bitmap_maxno:
@@ -587,9 +609,10 @@ def cma_alloc(c, count, align):
         pfn = (c.base_pfn + (bitmap_no << c.order_per_bit)) & _U32
         # Model: cma_mutex taken here — it serialises every CMA alloc_contig_range() on
         # the machine; one CPU, nothing to serialise.
-        ret = _alloc_contig_range(pfn, pfn + count, MIGRATE_CMA)
+        ret = alloc_contig_range(pfn, pfn + count, MIGRATE_CMA)
         if ret == 0:
             page = pfn_to_page(pfn)
+            _model_track_alloc(c, pfn, count)  # Model: cma.live bookkeeping
             break
 
         cma_clear_bitmap(c, pfn, count)
@@ -598,6 +621,7 @@ def cma_alloc(c, count, align):
 
         _pr.debug("%s(): memory range at %p is busy, retrying\n", "cma_alloc",
                   _struct_page_ptr(pfn_to_page(pfn)))
+        # Model: a cost counter of the model (kernel/cost.py), not kernel code.
         account("retries")
         # try the next aligned candidate after the busy one
         start = (bitmap_no + mask + 1) & _U32
@@ -615,19 +639,53 @@ def _struct_page_ptr(page):
     return None if page is None else struct_page_address(page)
 
 
+def _model_track_alloc(c, pfn, count):
+    """Model-only: remember a range cma_alloc() handed out (``cma.live``)."""
+    c.live[pfn] = count
+
+
+def _model_live_in(c, pfn, end):
+    """Model-only: the live allocations ``(first pfn, pages)`` that ``[pfn, end)`` touches."""
+    return sorted((p, n) for p, n in c.live.items() if p < end and p + n > pfn)
+
+
+def _model_track_release(c, pfn, end):
+    """Model-only: forget the pages ``[pfn, end)`` of the live allocations (what is left of
+    an allocation the range cuts into stays live, in one or two pieces)."""
+    for p, n in _model_live_in(c, pfn, end):
+        del c.live[p]
+        if p < pfn:
+            c.live[p] = pfn - p
+        if p + n > end:
+            c.live[end] = p + n - end
+
+
+def model_split_allocation(c, pfn, count):
+    """Model-only: a caller that frees the head of its own allocation on purpose (cma_debug's
+    partial ``free``) says so first: the live allocation at ``pfn`` becomes two, its first
+    ``count`` pages and the rest, so the release that follows cuts into nothing."""
+    n = c.live.get(pfn)
+    if n is not None and 0 < count < n:
+        c.live[pfn] = count
+        c.live[pfn + count] = n - count
+
+
 def cma_release(c, pages, count):
     """mm/cma.c: cma_release() — give back pages cma_alloc() returned.
 
     Refuses (``False``) a NULL area or page and a first pfn outside the area; anything
     else is released: ``free_contig_range`` first, then the bits are cleared and the
     ``cma_release`` event emitted. Whether the range runs past the end of the area is
-    checked only by ``VM_BUG_ON`` (CONFIG_DEBUG_VM); whether it was allocated at all is
-    not checked.
+    checked only by ``VM_BUG_ON`` (CONFIG_DEBUG_VM), on ``pfn + count`` in ``unsigned
+    long`` (a count that wraps it around 32 bits passes); whether it was allocated at all
+    is not checked.
 
     Model: where v4.9 is silent about a release it does not check — a range past the end
-    of the area without CONFIG_DEBUG_VM, or pages whose bits are not set (never
-    allocated, or released twice) — the model records a diagnostic and then does what
-    the kernel does.
+    of the area without CONFIG_DEBUG_VM (or one whose end wraps around), pages whose bits
+    are not set (never allocated, or released twice), or a range that covers only part
+    of a live allocation (its owner still uses the rest; the model keeps the ranges
+    cma_alloc() handed out in ``cma.live``) — the model records a diagnostic and then
+    does what the kernel does.
 
     :param c: ``struct cma *`` (``None`` for NULL)
     :param pages: the first ``struct page`` (``None`` for NULL)
@@ -636,6 +694,7 @@ def cma_release(c, pages, count):
     """
     from cmaport.include.linux.mm import VM_BUG_ON, page_to_pfn
     from cmaport.lib.bitmap import find_next_zero_bit
+    from cmaport.mm.page_alloc import free_contig_range
 
     if c is None or pages is None:
         return False
@@ -648,17 +707,24 @@ def cma_release(c, pages, count):
     if pfn < c.base_pfn or pfn >= c.base_pfn + c.count:
         return False
 
-    VM_BUG_ON(pfn + count > c.base_pfn + c.count,
-              "pfn + count > cma->base_pfn + cma->count", line=457)
+    end = (pfn + count) & _U32  # unsigned long: wraps
+    area_end = c.base_pfn + c.count
+    VM_BUG_ON(end > area_end, "pfn + count > cma->base_pfn + cma->count", line=457)
 
     m = this_machine()
-    if pfn + count > c.base_pfn + c.count:
+    name = cma_get_name(c)
+    if end > area_end:
         m.diagnose("cma_release",
                    "%s: releasing pfns %#x..%#x runs %d page(s) past the end of the area "
                    "(%#x..%#x); v4.9 checks this only with CONFIG_DEBUG_VM (VM_BUG_ON) and "
                    "otherwise frees pages that are not the area's"
-                   % (cma_get_name(c), pfn, pfn + count - 1, pfn + count - c.base_pfn - c.count,
-                      c.base_pfn, c.base_pfn + c.count - 1))
+                   % (name, pfn, end - 1, end - area_end, c.base_pfn, area_end - 1))
+    elif end < pfn:
+        m.diagnose("cma_release",
+                   "%s: releasing %d pages from pfn %#x: pfn + count wraps around 32 bits to "
+                   "%#x, so even CONFIG_DEBUG_VM's VM_BUG_ON does not see that the range runs "
+                   "far past the end of the area (%#x..%#x)"
+                   % (name, count, pfn, end, c.base_pfn, area_end - 1))
     elif count and c.bitmap is not None:
         first = (pfn - c.base_pfn) >> c.order_per_bit
         nbits = cma_bitmap_pages_to_bits(c, count)
@@ -666,10 +732,20 @@ def cma_release(c, pages, count):
             m.diagnose("cma_release",
                        "%s: pfns %#x..%#x include pages cma_alloc() did not hand out (their "
                        "bitmap bits are clear); v4.9 does not check and frees them anyway"
-                       % (cma_get_name(c), pfn, pfn + count - 1))
+                       % (name, pfn, end - 1))
+        cut = [(p, n) for p, n in _model_live_in(c, pfn, end) if p < pfn or p + n > end]
+        if cut:
+            m.diagnose("cma_release",
+                       "%s: releasing pfns %#x..%#x (%d pages) cuts into %s; v4.9 does not "
+                       "check: it frees the pages and clears their bits, and the owner still "
+                       "uses the rest"
+                       % (name, pfn, end - 1, count,
+                          " and ".join("the allocation of pfns %#x..%#x (%d pages)"
+                                       % (p, p + n - 1, n) for p, n in cut)))
 
-    _free_contig_range(pfn, count)
+    free_contig_range(pfn, count)
     cma_clear_bitmap(c, pfn, count)
+    _model_track_release(c, pfn, pfn + count)
     trace_cma_release(pfn, pages, count)
 
     return True

@@ -25,12 +25,12 @@ import attrs
 
 from cmaport.include.linux.errno import ENOENT, ENOMEM
 from cmaport.include.linux.init import late_initcall
-from cmaport.kernel.config import IS_ENABLED
 from cmaport.kernel.machine import statics
 from cmaport.kernel.printk import pr_helpers
 from cmaport.lib.bitmap import bitmap_weight, find_next_bit, find_next_zero_bit
 from cmaport.lib.vsprintf import vsnprintf
-from cmaport.mm.cma import cma_alloc, cma_bitmap_maxno, cma_c, cma_release
+from cmaport.mm.cma import (cma_alloc, cma_bitmap_maxno, cma_c, cma_release,
+                            model_null_bitmap_oops, model_split_allocation)
 
 _pr = pr_helpers("")  # no pr_fmt: the one pr_debug hard-codes "cma: "
 
@@ -62,9 +62,18 @@ def cma_debugfs_get(c, field):
 
 
 def cma_used_get(c):
-    """mm/cma_debug.c: cma_used_get() — pages whose bits are set (``bitmap_weight << order_per_bit``)."""
+    """mm/cma_debug.c: cma_used_get() — pages whose bits are set (``bitmap_weight << order_per_bit``).
+
+    The number of bits is cast to ``int`` and handed to bitmap_weight()'s ``unsigned int
+    nbits``: the same 32 bits. An area that was never activated (NULL bitmap, ``count``
+    not 0) makes bitmap_weight() read through NULL: the oops (mm/cma.py
+    ``model_null_bitmap_oops``; in v4.9 the reading task dies).
+    """
     # Model: cma->lock — one CPU.
-    used = bitmap_weight(c.bitmap, cma_bitmap_maxno(c) & 0x7FFFFFFF)
+    nbits = cma_bitmap_maxno(c) & 0xFFFFFFFF  # (int)maxno as unsigned int nbits
+    if c.bitmap is None and nbits:
+        model_null_bitmap_oops(c, "cma_used_get", 0)
+    used = bitmap_weight(c.bitmap, nbits) if nbits else 0
     return (used << c.order_per_bit) & _U64
 
 
@@ -79,7 +88,8 @@ def cma_maxchunk_get(c):
 
     Model: that endless loop is detected (the scan position stops moving) and cut short
     with a diagnostic; the value returned is the longest run found, as the kernel would
-    have had it when it started spinning.
+    have had it when it started spinning. An area that was never activated (NULL bitmap,
+    ``count`` not 0) makes the first find_next_zero_bit() read through NULL: the oops.
     """
     from cmaport.kernel.machine import this_machine
 
@@ -88,6 +98,8 @@ def cma_maxchunk_get(c):
     bitmap_maxno = cma_bitmap_maxno(c)
 
     # Model: cma->lock — one CPU.
+    if c.bitmap is None and bitmap_maxno:
+        model_null_bitmap_oops(c, "cma_maxchunk_get", 0)
     while True:
         start = find_next_zero_bit(c.bitmap, bitmap_maxno, end)
         if start >= c.count:
@@ -122,16 +134,27 @@ def cma_free_mem(c, count):
     A whole entry is released when it is not larger than what is left; a larger entry is
     split only when one bit is one page (order_per_bit 0), else the message is printed and
     the rest stays. Always 0.
+
+    ``count`` is an ``int`` and ``mem->n`` an ``unsigned long``: the comparison is
+    unsigned, so a negative count (``free`` of -1) is larger than every entry and releases
+    them all whole; ``count -= mem->n`` stays an ``int`` (it wraps, and reaches 0 only by
+    chance), so the loop ends when the list is empty.
     """
+    from cmaport.include.linux.mm import page_to_pfn
+
+    count = _s32(count)
     while count:
         mem = cma_get_entry_from_list(c)
         if mem is None:
             return 0
 
-        if mem.n <= count:
+        if mem.n <= (count & 0xFFFFFFFF):  # int converted to unsigned long
             cma_release(c, mem.p, mem.n)
-            count -= mem.n
+            count = _s32(count - mem.n)
         elif c.order_per_bit == 0:
+            # Model: the entry's head is freed on purpose (cma.live is told, so the model
+            # does not report a release that cuts into a live allocation).
+            model_split_allocation(c, page_to_pfn(mem.p), count)
             cma_release(c, mem.p, count)
             mem.p += count
             mem.n -= count
@@ -175,11 +198,20 @@ def _s32(x):
     return x - (1 << 32) if x & 0x80000000 else x
 
 
-def _bitmap_u32s(c):
-    """The ``bitmap`` file: ``DIV_ROUND_UP(maxno, 32)`` u32 words, ``%u`` separated by spaces."""
-    n = (cma_bitmap_maxno(c) + 31) // 32
-    words = [c.bitmap[i] for i in range(n)]
-    return " ".join("%u" % w for w in words) + "\n"
+def u32_format_array(c, array, array_size):
+    """fs/debugfs/file.c: u32_format_array() — the text of a ``u32`` array file.
+
+    Each element is ``%u`` followed by a space, the last by a newline: no elements give
+    an empty file. ``array`` is the bitmap the file was created with (an ``unsigned long``
+    is one ``u32`` here); a NULL one with elements is read through: the oops. ``c`` is
+    model-only (the area, for the oops report); C's ``buf``/``bufsize`` are the result.
+
+    Model: the text is made at each read (v4.9 makes it when the file is opened).
+    """
+    if array is None and array_size > 0:
+        model_null_bitmap_oops(c, "u32_array_open", 0)
+    return "".join("%u%s" % (array[i], " " if i < array_size - 1 else "\n")
+                   for i in range(array_size))
 
 
 def cma_debugfs_add_one(c, idx):
@@ -199,17 +231,19 @@ def cma_debugfs_add_one(c, idx):
     s.files[d + "order_per_bit"] = (simple(lambda: cma_debugfs_get(c, "order_per_bit")), None)
     s.files[d + "used"] = (simple(lambda: cma_used_get(c)), None)
     s.files[d + "maxchunk"] = (simple(lambda: cma_maxchunk_get(c)), None)
-    s.files[d + "bitmap"] = (lambda: _bitmap_u32s(c), None)
+    # debugfs_create_u32_array(): the pointer and the length are taken now
+    u32s = (cma_bitmap_maxno(c) + 31) // 32  # DIV_ROUND_UP(maxno, BITS_PER_BYTE * sizeof(u32))
+    bitmap = c.bitmap
+    s.files[d + "bitmap"] = (lambda: u32_format_array(c, bitmap, u32s), None)
 
 
 @late_initcall
 def cma_debugfs_init():
     """mm/cma_debug.c: cma_debugfs_init() — late_initcall: the ``cma`` directory and one per area.
 
-    Model: the file is built only with CONFIG_CMA_DEBUGFS; without it this does nothing.
+    The file is built only with CONFIG_CMA_DEBUGFS (include/linux/init.py: LINK_ORDER), so
+    without it the initcall is not in the image.
     """
-    if not IS_ENABLED("CONFIG_CMA_DEBUGFS"):
-        return 0
     s = cma_debug_c.get()
     s.cma_debugfs_root = "cma"
     areas = cma_c.get()

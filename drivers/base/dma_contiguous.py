@@ -16,6 +16,11 @@ default area, and then ``dma_contiguous_reserve`` does nothing — v4.9 ignores 
 the implied limit is BASE + SIZE), ``cma=SIZE@BASE-END`` (anywhere in [BASE, END), fixed
 only when END == BASE + SIZE); ``cma=0`` means no default area. Nothing is validated.
 
+The file is built only with CONFIG_DMA_CMA (drivers/base/Makefile; include/linux/init.py
+``LINK_ORDER``): without it neither ``early_param("cma")`` nor the ``shared-dma-pool``
+``RESERVEDMEM_OF_DECLARE`` entry is in the image — a bare or valued ``cma`` is an
+unknown parameter, and a ``reusable`` pool reaches only rmem_dma_setup, which refuses it.
+
 Printing: ``pr_fmt`` is ``"cma: "`` for the generic part and **nothing** for the OF part
 (the C file redefines it), so ``rmem_cma_setup`` prints ``Reserved memory: …`` bare.
 
@@ -36,7 +41,8 @@ from cmaport.include.linux.kernel import min_not_zero
 from cmaport.include.linux.sizes import SZ_1M
 from cmaport.kernel.config import CONFIG
 from cmaport.kernel.machine import statics, this_machine
-from cmaport.kernel.printk import KERN_ALERT, pr_helpers, printk
+from cmaport.kernel.panic import kernel_fault_oops
+from cmaport.kernel.printk import pr_helpers
 from cmaport.lib.cmdline import memparse
 from cmaport.mm.cma import (cma_alloc, cma_declare_contiguous, cma_get_base, cma_get_size,
                             cma_init_reserved_mem, cma_release)
@@ -86,17 +92,13 @@ def early_cma(p):
 
     Model: a bare ``cma`` (no ``=``) hands the handler a NULL string, which v4.9's
     memparse() dereferences: the model prints the oops line and stops the kernel
-    (``KernelBug``).
+    (``KernelBug``, kernel/panic.py ``kernel_fault_oops``).
     """
-    from cmaport.kernel.errors import KernelBug
-
     s = dma_contiguous_c.get()
     m = this_machine()
     _pr.debug("%s(%s)\n", "early_cma", p)
     if p is None:
-        printk(KERN_ALERT + "Unable to handle kernel NULL pointer dereference at virtual "
-               "address %08x\n", 0)
-        raise KernelBug("early_cma", "'cma' without a value: memparse(NULL) in v4.9")
+        kernel_fault_oops(0, "early_cma", "'cma' without a value: memparse(NULL) in v4.9")
     text = "cma=" + p
     s.cmdline_text = text
 
@@ -138,7 +140,10 @@ def cma_early_percent_memory():
     """drivers/base/dma-contiguous.c: cma_early_percent_memory() — CONFIG_CMA_SIZE_PERCENTAGE % of RAM.
 
     The pages of every memblock memory region are counted (memblock_phys_mem_size() is
-    not ready this early). Without CONFIG_CMA_SIZE_PERCENTAGE the inline stub returns 0.
+    not ready this early). ``total_pages * CONFIG_CMA_SIZE_PERCENTAGE`` is computed in
+    ``unsigned long`` and wraps before the division (Kconfig gives the percentage no
+    range); the shifted result is a 32-bit ``phys_addr_t``. Without
+    CONFIG_CMA_SIZE_PERCENTAGE the inline stub returns 0.
     """
     from cmaport.include.linux.memblock import (for_each_memblock, memblock_region_memory_base_pfn,
                                                 memblock_region_memory_end_pfn)
@@ -149,7 +154,9 @@ def cma_early_percent_memory():
     total_pages = 0
     for reg in for_each_memblock("memory"):
         total_pages += memblock_region_memory_end_pfn(reg) - memblock_region_memory_base_pfn(reg)
-    return (((total_pages * percentage // 100) & _U32) << PAGE_SHIFT) & _U32
+    total_pages &= _U32  # unsigned long
+    # unsigned long arithmetic: the product wraps before the division
+    return ((((total_pages * percentage) & _U32) // 100) << PAGE_SHIFT) & _U32
 
 
 def dma_contiguous_reserve(limit):

@@ -6,10 +6,22 @@
 (``dma_contiguous_default_area``, drivers/base/dma_contiguous.py); a NULL device means the
 default area. Without CONFIG_DMA_CMA the header's stubs apply: no area, allocations give
 NULL, ``dma_declare_contiguous`` is ``-ENOSYS``.
+
+``dma_alloc_from_contiguous``/``dma_release_from_contiguous`` here are the model's
+dispatch between the extern functions of drivers/base/dma-contiguous.c (with DMA_CMA)
+and the header's stubs; they are not kernel frames (``model_only_frame``), so WARN
+backtraces go straight from the caller to the drivers/ function.
+
+Device-tree default pools: v4.9 knows only ``linux,cma-default`` (on a ``reusable``
+``shared-dma-pool``, taken by rmem_cma_setup). ``linux,dma-default`` (a default
+coherent pool from a ``no-map`` ``shared-dma-pool``, dma_coherent_default_memory) does
+not exist in v4.9 — it came later (v4.15) — so rmem_dma_setup ignores the property and
+such a pool serves only the devices whose ``memory-region`` points at it.
 """
 
 from cmaport.include.linux.errno import ENOSYS
 from cmaport.kernel.config import IS_ENABLED
+from cmaport.kernel.panic import model_only_frame
 
 
 def dev_get_cma_area(dev):
@@ -52,6 +64,7 @@ def dma_declare_contiguous(dev, size, base, limit):
     return ret
 
 
+@model_only_frame
 def dma_alloc_from_contiguous(dev, count, order):
     """include/linux/dma-contiguous.h: dma_alloc_from_contiguous() (drivers/base/dma-contiguous.c)."""
     from cmaport.drivers.base import dma_contiguous
@@ -61,6 +74,7 @@ def dma_alloc_from_contiguous(dev, count, order):
     return dma_contiguous.dma_alloc_from_contiguous(dev, count, order)
 
 
+@model_only_frame
 def dma_release_from_contiguous(dev, pages, count):
     """include/linux/dma-contiguous.h: dma_release_from_contiguous() (drivers/base/dma-contiguous.c)."""
     from cmaport.drivers.base import dma_contiguous

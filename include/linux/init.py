@@ -5,7 +5,9 @@ These macros place entries in linker sections that the kernel walks in link orde
 ``.init.setup`` (``obs_kernel_param``) and ``.initcallN.init``. In the port they are
 decorators that fill module-level tables when a module is imported. The tables are code,
 not state: they never change while a machine runs. Readers get them back in the kernel's
-link order (``LINK_ORDER`` below), whatever order Python imported the modules in.
+link order (``LINK_ORDER`` below), whatever order Python imported the modules in, and
+only the entries of objects the running machine's configuration builds
+(``obj-$(CONFIG_X)``: ``LINK_ORDER`` names the symbol; ``link_table``).
 
 A parameter handler keeps the C signature: it takes the value string (``None`` when the
 option had no ``=``) and returns 0 or an error; it finds its machine with
@@ -24,6 +26,10 @@ from cmaport.kernel.machine import statics
 # Model-only: the vmlinux link order of the port's modules that put entries in these
 # tables (top-level Makefile: init-y, then core-y = arch/arm/{kernel,mm}/, kernel/, mm/,
 # then libs-y, then drivers-y; inside a folder the order of its Makefile's obj-y).
+# An entry is a module name (always built: obj-y), or ``(module, "CONFIG_X")`` for an
+# object its Makefile builds only with that symbol (``obj-$(CONFIG_X) += x.o``): without
+# it, its table entries (early_param/__setup, initcalls, RESERVEDMEM_OF_DECLARE, …) are
+# not in the image.
 LINK_ORDER = (
     "cmaport.init.main",
     "cmaport.arch.arm.kernel.setup",
@@ -40,13 +46,14 @@ LINK_ORDER = (
     "cmaport.mm.compaction",
     "cmaport.mm.memblock",
     "cmaport.mm.page_isolation",
-    "cmaport.mm.cma",
-    "cmaport.mm.cma_debug",
+    ("cmaport.mm.cma", "CONFIG_CMA"),                 # mm/Makefile: obj-$(CONFIG_CMA) += cma.o
+    ("cmaport.mm.cma_debug", "CONFIG_CMA_DEBUGFS"),   # obj-$(CONFIG_CMA_DEBUGFS) += cma_debug.o
     "cmaport.lib.bitmap",
     # drivers/Makefile: video/ (line 20), amba/ (31), base/ (69), misc/ (69), of/ (139)
     "cmaport.drivers.video.fbdev.amba_clcd",
     "cmaport.drivers.base.dma_mapping",
-    "cmaport.drivers.base.dma_contiguous",
+    # drivers/base/Makefile: obj-$(CONFIG_DMA_CMA) += dma-contiguous.o
+    ("cmaport.drivers.base.dma_contiguous", "CONFIG_DMA_CMA"),
     "cmaport.drivers.base.dma_coherent",
     "cmaport.drivers.misc.dma_client",
     # drivers/of/Makefile: base.o device.o platform.o fdt.o ... address.o ... of_reserved_mem.o
@@ -55,7 +62,14 @@ LINK_ORDER = (
     "cmaport.drivers.of.of_reserved_mem",
 )
 
-_LINK_INDEX = {name: i for i, name in enumerate(LINK_ORDER)}
+
+def _link_entry(entry):
+    """Model-only: ``(module, condition or None)`` of one ``LINK_ORDER`` entry."""
+    return (entry, None) if isinstance(entry, str) else entry
+
+
+_LINK_INDEX = {_link_entry(e)[0]: i for i, e in enumerate(LINK_ORDER)}
+_LINK_CONDITION = {m: c for m, c in map(_link_entry, LINK_ORDER) if c is not None}
 
 
 def link_vmlinux():
@@ -64,9 +78,10 @@ def link_vmlinux():
     The linker puts the table entries of every built-in object into the image; the port's
     equivalent of "linked in" is "imported". Every reader of a linker-built table calls
     this first, so the table is complete whoever imported what before. Importing is
-    idempotent, so this holds no state of its own.
+    idempotent, so this holds no state of its own. (Whether an object is built with the
+    running machine's configuration is ``built_in()``'s question.)
     """
-    for module in LINK_ORDER:
+    for module, _ in map(_link_entry, LINK_ORDER):
         if module not in sys.modules and importlib.util.find_spec(module) is not None:
             importlib.import_module(module)
 
@@ -78,6 +93,37 @@ def link_position(module):
     its entries were registered), so forgetting to list it cannot reorder the others.
     """
     return _LINK_INDEX.get(module, len(LINK_ORDER))
+
+
+def built_in(module):
+    """Model-only: is ``module``'s object in the image of the running machine's configuration?
+
+    True for an object its Makefile always builds (and for a module missing from
+    ``LINK_ORDER``); for a ``(module, "CONFIG_X")`` entry, ``IS_ENABLED("CONFIG_X")``. With
+    no machine running there is no configuration to ask: every object counts.
+    """
+    from cmaport.kernel.machine import _running
+
+    condition = _LINK_CONDITION.get(module)
+    if condition is None:
+        return True
+    m = _running.get()
+    return m is None or bool(m.config.get(condition))
+
+
+def link_table(entries):
+    """Model-only: a linker-built table as the running machine's image has it.
+
+    ``entries`` are the registered entries of one table, each with ``module`` (the Python
+    module that registered it) and ``seq`` (registration order). Returns those whose
+    object is built with the running machine's configuration (``built_in``), sorted in
+    link order, then in registration order. Every reader of a table built from
+    ``LINK_ORDER`` modules uses this (``setup_table``, ``initcalls``,
+    drivers/of's ``__reservedmem_of_table``).
+    """
+    link_vmlinux()
+    return sorted((e for e in entries if built_in(e.module)),
+                  key=lambda e: (link_position(e.module), e.seq))
 
 
 _sequence = itertools.count()
@@ -122,9 +168,8 @@ def __setup(name):
 
 
 def setup_table():
-    """Model-only: the ``__setup_start..__setup_end`` table in link order."""
-    link_vmlinux()
-    return sorted(_setup_entries, key=lambda e: (link_position(e.module), e.seq))
+    """Model-only: the ``__setup_start..__setup_end`` table of the running machine's image, in link order."""
+    return link_table(_setup_entries)
 
 
 # include/linux/init.h: the initcall levels, in the order do_initcalls() runs them.
@@ -176,12 +221,11 @@ late_initcall_sync = _initcall("late_sync")
 
 
 def initcalls(level):
-    """Model-only: the functions of one initcall level, in link order, then its sync ones."""
-    link_vmlinux()
+    """Model-only: the functions of one initcall level in the running machine's image,
+    in link order, then its sync ones."""
 
     def of_level(name):
-        return [e.fn for e in sorted((e for e in _initcalls if e.level == name),
-                                     key=lambda e: (link_position(e.module), e.seq))]
+        return [e.fn for e in link_table(e for e in _initcalls if e.level == name)]
 
     return of_level(level) + of_level(level + "_sync")
 

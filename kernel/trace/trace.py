@@ -103,7 +103,9 @@ def trace_event_buffer_commit(call, fields):
 
     Reserves an entry in the running CPU's buffer, stores the common header
     (``tracing_generic_entry_update``: flags, preempt count, pid) and the event's fields,
-    and commits it; the task's comm is saved for the output.
+    and commits it. The commit (``__buffer_unlock_commit``) only sets the CPU's
+    ``trace_cmdline_save``; the task's comm is saved at the next sched_switch
+    (``probe_sched_switch`` → tracing_record_cmdline).
 
     Model: one CPU without interrupts or preemption: flags and preempt count are 0.
     """
@@ -114,6 +116,8 @@ def trace_event_buffer_commit(call, fields):
     pid = m_pid(m)
     s.buffer.append(trace_entry(call, 0, 0, pid, 0, m.clock_ns, tuple(fields)))
     s.entries_written += 1
+    # Model: no scheduler, so no sched_switch: the comm is saved now, at the commit, not
+    # at the task's next switch (the same name unless the task renames itself between).
     tracing_record_cmdline(pid, m_comm(m))
 
 

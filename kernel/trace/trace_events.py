@@ -54,22 +54,24 @@ class trace_events_c:
     tracing_selftest_disabled: bool = False
 
 
-def TRACE_EVENT(system, name, print_fmt):
+def TRACE_EVENT(system, name, print_fmt, assign=None):
     """include/linux/tracepoint.h: TRACE_EVENT() — define an event; returns ``trace_<name>``.
 
-    The returned function takes the values ``TP_fast_assign`` stores (in the order of the
-    ``TP_printk`` arguments) and records them when the event is enabled on the running
-    machine.
+    The returned function takes the tracepoint's arguments (``TP_PROTO``). When the event
+    is enabled on the running machine (the static key), ``assign`` — the event's
+    ``TP_fast_assign`` — turns them into the values stored in the entry, in the order of
+    the ``TP_printk`` arguments (without ``assign`` the arguments are stored as they
+    are), and the entry is committed. A disabled event costs the key test only.
     """
     from cmaport.kernel.trace.trace import trace_event_buffer_commit
 
     call = trace_event_call(system, name, print_fmt)
     _ftrace_events.append(call)
 
-    def trace_fn(*fields):
+    def trace_fn(*args):
         if not trace_event_enabled(call):
             return  # the static key is off
-        trace_event_buffer_commit(call, fields)
+        trace_event_buffer_commit(call, assign(*args) if assign is not None else args)
 
     trace_fn.__name__ = "trace_" + name
     trace_fn.__doc__ = "%s: trace_%s() — the %s:%s tracepoint." % (

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """arch/arm/mm/dma-mapping.c: the allocator choice of __dma_alloc, the atomic pool, freeing.
 
-The built-in board (1 GiB at 0x60000000, 768 MiB lowmem without HIGHMEM) has v4.9's
-64 MiB default area at 0x8c000000 (pfn 0x8c000, linear address 0xec000000);
+The built-in board (1 GiB at 0x60000000) built without CONFIG_HIGHMEM (768 MiB of lowmem:
+multi_v7_defconfig has HIGHMEM, but these tests want the default area in the linear map) has
+v4.9's 64 MiB default area at 0x8c000000 (pfn 0x8c000, linear address 0xec000000);
 ``atomic_pool_init`` took its bits 0-63 and the daughterboard CLCD's 1.5 MiB frame buffer
 (amba-clcd, built in by multi_v7_defconfig) bits 256-639.
 """
@@ -23,6 +24,7 @@ CMA_PFN = 0x8C000
 
 def booted(cmdline="", board=None, settings=()):
     cfg = KernelConfig()
+    cfg.set_assignment("CONFIG_HIGHMEM=n")  # see the module docstring
     for s in settings:
         cfg.set_assignment(s)
     return Machine(board=board, config=cfg, cmdline="console=ttyAMA0 " + cmdline).boot()
@@ -256,3 +258,62 @@ def test_mmap_and_sgtable(default_boot):
         assert dma_get_sgtable(dev, sgt, x, h, 2 * PAGE) == 0
         assert (page_to_pfn(sgt.sgl[0].page), sgt.sgl[0].length) == (0x8C040, 2 * PAGE)
         dma_free_coherent(dev, 2 * PAGE, x, h)
+
+
+def test_clear_buffer_size_wraps_past_mem_map():
+    """__dma_clear_buffer: size is a size_t; a highmem buffer whose size is not a multiple
+    of PAGE_SIZE (coherent_pool=5000: one page from CMA) steps over 0 and wraps, and the
+    loop zeroes every page after it until it leaves mem_map. With CONFIG_HIGHMEM on 1 GiB
+    of virt the default area is at the top of highmem (0x7c000000); the model stops at
+    the first struct page past mem_map (0xf0000000: the vmalloc gap after lowmem)."""
+    from cmaport.arch.arm.hw.board import virt_board
+    from cmaport.kernel.errors import KernelBug
+
+    m = Machine(board=virt_board(ram_size=1 << 30), config=KernelConfig(),
+                cmdline="console=ttyAMA0 coherent_pool=5000")
+    m.config.set_assignment("CONFIG_HIGHMEM=y")
+    m.hw.physmem.fill(0x7FFFF000, PAGE, 0x5A)  # the last page of RAM, far past the buffer
+    with pytest.raises(KernelBug) as e:
+        m.boot()
+    assert e.value.function == "__dma_clear_buffer" and "pfn 0x80000" in e.value.detail
+    assert m.dmesg()[-1] == "Unable to handle kernel paging request at virtual address f0000000"
+    assert m.hw.physmem.read(0x7FFFF000, PAGE) == bytes(PAGE)
+    assert any("wrapped" in str(d) and "16384 pages" in str(d) for d in m.diagnostics)
+
+
+def test_clear_buffer_of_whole_pages_in_highmem():
+    """The same board with a page-multiple pool boots and zeroes only the pool."""
+    from cmaport.arch.arm.hw.board import virt_board
+
+    m = Machine(board=virt_board(ram_size=1 << 30), config=KernelConfig(),
+                cmdline="console=ttyAMA0 coherent_pool=8K")
+    m.config.set_assignment("CONFIG_HIGHMEM=y")
+    m.hw.physmem.fill(0x7C000000, 3 * PAGE, 0x5A)
+    m.boot()
+    assert "DMA: preallocated 8 KiB pool for atomic coherent allocations" in m.dmesg()
+    assert m.hw.physmem.read(0x7C000000, 3 * PAGE) == bytes(2 * PAGE) + b"\x5a" * PAGE
+
+
+def test_partial_release_of_the_atomic_pool_is_diagnosed(default_boot):
+    """v4.9's cma_release() frees 3 pages of the pool's 64 without a word; the bitmap
+    loses their bits. The model keeps that and names the allocation it cut into."""
+    m = default_boot
+    with m:
+        from cmaport.include.linux.dma_contiguous import dma_release_from_contiguous
+        from cmaport.include.linux.mm import pfn_to_page
+
+        assert dma_release_from_contiguous(None, pfn_to_page(CMA_PFN + 8), 3) is True
+        assert runs() == [(0, 8), (11, 64), (256, 640)]
+    assert [str(d) for d in m.diagnostics if "cuts into" in str(d)] == [
+        "cma_release: cma-0: releasing pfns 0x8c008..0x8c00a (3 pages) cuts into the "
+        "allocation of pfns 0x8c000..0x8c03f (64 pages); v4.9 does not check: it frees the "
+        "pages and clears their bits, and the owner still uses the rest"]
+
+
+def test_get_order_is_the_page_allocators():
+    """One get_order() in the port (include/asm-generic/getorder.h, 32-bit): 0 gives 20."""
+    import cmaport.arch.arm.mm.dma_mapping as dm
+    import cmaport.mm.page_alloc as pa
+
+    assert dm.get_order is pa.get_order
+    assert [dm.get_order(n) for n in (0, 1, PAGE, PAGE + 1, 5000, 256 * 1024)] == [20, 0, 0, 1, 1, 6]

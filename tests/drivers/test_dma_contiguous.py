@@ -67,7 +67,8 @@ def test_bare_cma_dereferences_null():
 
 def test_size_marker_falls_back_to_kconfig():
     m = Machine(cmdline="console=ttyAMA0 cma=4294967295").boot(until="setup_arch")
-    assert "cma: Reserved 64 MiB at 0x8c000000" in m.dmesg()
+    # CONFIG_CMA_SIZE_MBYTES=64, at the top of highmem (multi_v7_defconfig has HIGHMEM)
+    assert "cma: Reserved 64 MiB at 0x9c000000" in m.dmesg()
 
 
 def cma_tree(dt, *regions, ram_size=None):
@@ -221,3 +222,106 @@ def test_no_dma_cma():
 
         assert dev_get_cma_area(None) is None
         assert dma_declare_contiguous(None, SZ_1M, 0, 0) == -38  # -ENOSYS
+
+
+# --- Kconfig-gated linking: dma-contiguous.o only with DMA_CMA, cma.o only with CMA ---------
+
+
+
+def test_link_table_leaves_out_objects_not_built():
+    """The tables a reader gets are those of the running machine's image."""
+    from cmaport.drivers.base.dma_contiguous import early_cma, rmem_cma_setup
+    from cmaport.drivers.of.of_reserved_mem import _reservedmem_of_entries
+    from cmaport.include.linux.init import built_in, initcalls, link_table, setup_table
+    from cmaport.mm.cma import cma_init_reserved_areas
+
+    def rmem_fns():
+        return [e.data for e in link_table(_reservedmem_of_entries)]
+
+    with Machine():
+        assert built_in("cmaport.drivers.base.dma_contiguous")
+        assert early_cma in [e.setup_func for e in setup_table()]
+        assert rmem_cma_setup in rmem_fns()
+        assert cma_init_reserved_areas in initcalls("core")
+    m = Machine()
+    m.config.set_assignment("CONFIG_DMA_CMA=n")
+    with m:
+        assert not built_in("cmaport.drivers.base.dma_contiguous")
+        assert built_in("cmaport.mm.cma") and built_in("cmaport.mm.page_alloc")
+        assert early_cma not in [e.setup_func for e in setup_table()]
+        assert rmem_cma_setup not in rmem_fns()
+        # rmem_dma_setup (dma-coherent.o) is still there, first among shared-dma-pool now
+        assert [e.name for e in link_table(_reservedmem_of_entries)
+                if e.compatible == "shared-dma-pool"] == ["dma"]
+    m = Machine()
+    m.config.set_assignment("CONFIG_CMA=n")
+    with m:
+        assert not built_in("cmaport.mm.cma") and not built_in("cmaport.drivers.base.dma_contiguous")
+        assert cma_init_reserved_areas not in initcalls("core")
+    # no machine: no configuration to ask, the whole table
+    assert built_in("cmaport.drivers.base.dma_contiguous")
+
+
+def test_without_dma_cma_a_bare_cma_is_an_unknown_parameter():
+    """No early_param("cma") in the image: a bare cma is handed to init (argv), no oops."""
+    m = Machine(cmdline="console=ttyAMA0 cma")
+    m.config.set_assignment("CONFIG_DMA_CMA=n")
+    m.boot()
+    assert not any("Unable to handle" in l for l in m.dmesg())
+    with m:
+        from cmaport.init.main import main_c
+
+        assert main_c.get().argv_init == ["init", "cma"]
+
+
+def test_without_dma_cma_a_reusable_default_pool_makes_no_cma_area(dt):
+    """rmem_cma_setup is not in __reservedmem_of_table: the reusable pool goes to
+    rmem_dma_setup, which refuses it silently."""
+    root = cma_tree(dt, ("linux,cma", dict(compatible=SDP, reusable=b"", size=dt.u32s(0x2000000),
+                                            linux__cma_default=b"")))
+    m = dt.boot(dt.board(root), config=["CONFIG_DMA_CMA=n"])
+    assert not any("CMA memory pool" in l for l in rmem_lines(m))
+    with m:
+        from cmaport.mm.cma import cma_c
+
+        assert cma_c.get().cma_area_count == 0
+
+
+def test_without_cma_no_slot_message(dt):
+    root = cma_tree(dt, ("mm@68000000", dict(compatible=SDP, reusable=b"",
+                                              reg=dt.u32s(0x68000000, 0x800000))))
+    m = dt.boot(dt.board(root), config=["CONFIG_CMA=n"])
+    assert not any("cma: " in l or "CMA" in l for l in rmem_lines(m))
+
+
+def test_percentage_multiplication_wraps_before_the_division():
+    """dma-contiguous.c:86 in unsigned long: 65536 pages * 65546 % wraps to 655360."""
+    from cmaport.drivers.base.dma_contiguous import cma_early_percent_memory
+
+    m = Machine(config=None)
+    m.config.set_assignment("CONFIG_CMA_SIZE_SEL_PERCENTAGE=y")
+    m.config.set_assignment("CONFIG_CMA_SIZE_PERCENTAGE=65546")
+    with m:
+        from cmaport.mm.memblock import memblock_add
+
+        memblock_add(0x60000000, 256 * SZ_1M)
+        assert cma_early_percent_memory() == 6553 << 12
+
+
+def test_warn_backtrace_shows_the_kernels_chain():
+    """free_contig_range's WARN under dma_release_from_contiguous: no model-only frames
+    (the header's dispatch, cma.c's former wrappers) in the chain."""
+    m = Machine().boot()
+    with m:
+        from cmaport.include.linux.dma_contiguous import (dma_alloc_from_contiguous,
+                                                          dma_release_from_contiguous)
+        from cmaport.include.linux.mm import get_page
+
+        page = dma_alloc_from_contiguous(None, 4, 0)
+        get_page(page)
+        assert dma_release_from_contiguous(None, page, 4) is True
+    log = m.dmesg()
+    i = log.index("1 pages are still in use!")
+    chain = [l for l in log[i:] if l.startswith("(")]
+    assert chain == ["(free_contig_range) from (cma_release)",
+                     "(cma_release) from (dma_release_from_contiguous)"]

@@ -76,3 +76,19 @@ def test_bad_free_and_destroy_are_bugs():
         gen_pool_free(pool, gen_pool_alloc(pool, 4096), 4096)
         gen_pool_destroy(pool)
         assert a
+
+
+def test_roundup_pow_of_two_lives_in_log2():
+    """include/linux/log2.h: 1UL << fls_long(n - 1) in 32-bit unsigned long; a shift of 32
+    (n == 0 or n > 2^31) is ARM's register LSL: 0."""
+    import cmaport.lib.genalloc as genalloc
+    from cmaport.include.linux.log2 import (fls_long, is_power_of_2, roundup_pow_of_two,
+                                            rounddown_pow_of_two)
+
+    assert genalloc.roundup_pow_of_two is roundup_pow_of_two
+    assert [roundup_pow_of_two(n) for n in (1, 2, 3, 4, 5, 64, 65, 1 << 31)] == [
+        1, 2, 4, 4, 8, 64, 128, 1 << 31]
+    assert roundup_pow_of_two((1 << 31) + 1) == 0 and roundup_pow_of_two(0) == 0
+    assert [rounddown_pow_of_two(n) for n in (1, 3, 64, 65)] == [1, 2, 64, 64]
+    assert (fls_long(0), fls_long(1), fls_long(0xFFFFFFFF), fls_long(-1)) == (0, 1, 32, 32)
+    assert [is_power_of_2(n) for n in (0, 1, 6, 8)] == [False, True, False, True]

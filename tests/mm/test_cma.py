@@ -5,7 +5,7 @@ Most tests run on QEMU's ``virt`` board booted to the end of ``mm_init`` (the bu
 allocator is live, the initcalls have not run) and then activate the areas themselves
 (``cma_init_reserved_areas``, the core initcall), so each test sees one step at a time.
 The configuration is v4.9's multi_v7_defconfig (MAX_ORDER 12: 8 MiB pageblocks and CMA
-alignment, no HIGHMEM) unless a test says otherwise.
+alignment, HIGHMEM, which 256 MiB of RAM leaves empty) unless a test says otherwise.
 
 Where ``alloc_contig_range`` itself is not the subject, ``ContigDouble`` stands in for it
 and ``free_contig_range`` (see its docstring); the tests with the real ones are at the
@@ -81,9 +81,12 @@ class ContigDouble:
 
 @pytest.fixture
 def contig(monkeypatch):
+    import cmaport.mm.page_alloc as page_alloc_mod
+
     d = ContigDouble()
-    monkeypatch.setattr(cma_mod, "_alloc_contig_range", d.alloc_contig_range)
-    monkeypatch.setattr(cma_mod, "_free_contig_range", d.free_contig_range)
+    # cma.c imports them from mm/page_alloc.c when it calls them
+    monkeypatch.setattr(page_alloc_mod, "alloc_contig_range", d.alloc_contig_range)
+    monkeypatch.setattr(page_alloc_mod, "free_contig_range", d.free_contig_range)
     return d
 
 
@@ -200,6 +203,19 @@ def test_percentage_counts_memblock_memory():
 
         assert cma_early_percent_memory() == (65536 * 3 // 100) << 12
     assert cma_lines(m) == ["cma: Reserved 8 MiB at 0x4f800000"]
+
+
+def test_percentage_product_wraps_in_unsigned_long():
+    """dma-contiguous.c:86: total_pages * CONFIG_CMA_SIZE_PERCENTAGE is an unsigned long
+    product: 65536 pages * 65546 = 2^32 + 655360 wraps to 655360, / 100 = 6553 pages.
+    (Kconfig gives the percentage no range.) Unwrapped it would be ~3.9 GiB and fail."""
+    m = boot(settings=["CONFIG_CMA_SIZE_SEL_PERCENTAGE=y", "CONFIG_CMA_SIZE_PERCENTAGE=65546"],
+             until="setup_arch")
+    with m:
+        from cmaport.drivers.base.dma_contiguous import cma_early_percent_memory
+
+        assert cma_early_percent_memory() == 6553 << 12
+    assert cma_lines(m) == ["cma: Reserved 32 MiB at 0x4e000000"]
 
 
 def test_pr_debug_lines_with_cma_debug():
@@ -362,6 +378,85 @@ def test_area_across_two_zones_is_disabled_and_stops_later_areas():
     assert any("cma-1" in str(d) and "not activated" in str(d) for d in m.diagnostics)
 
 
+def straddle_board(default=True, debugfs=False, cmdline=""):
+    """1 GiB virt with HIGHMEM (lowmem ends at 0x70000000): a reusable 16 MiB region at
+    0x6f800000 straddles the boundary — rmem_cma_setup takes it, activation fails — and
+    the default area (Kconfig's 64 MiB, in highmem) or a second DT region comes after it."""
+    cfg = KernelConfig()
+    cfg.set_assignment("CONFIG_HIGHMEM=y")
+    if debugfs:
+        cfg.set_assignment("CONFIG_CMA_DEBUGFS=y")
+    regions = [("straddle@6f800000", 0x6F800000, 0x1000000)]
+    if not default:
+        regions.append(("later@78000000", 0x78000000, 0x800000))
+        cmdline = "cma=0 " + cmdline
+    return Machine(board=virt_dt_board(1024, regions, cmdline), config=cfg)
+
+
+def test_never_activated_default_area_oopses_in_atomic_pool_init():
+    """cma.c:149-153 and 374: the area after a failed one keeps its count and a NULL
+    bitmap; cma_alloc() checks only the count, and atomic_pool_init (pid 1) dereferences
+    the bitmap: the kernel dies with the NULL-pointer oops."""
+    from cmaport.kernel.errors import KernelBug
+
+    m = straddle_board()
+    with pytest.raises(KernelBug) as e:
+        m.boot()
+    assert e.value.function == "cma_alloc"
+    assert "cma-1" in e.value.detail and "never activated" in e.value.detail
+    assert m.dmesg()[-1] == ("Unable to handle kernel NULL pointer dereference at virtual "
+                             "address 00000000")
+    with m:
+        c = cma_mod.cma_c.get().cma_areas[1]
+        assert (c.base_pfn, c.count, c.bitmap) == (0x7C000, 0x4000, None)
+
+
+def test_never_activated_area_oops_through_the_cli(tmp_path, capsys):
+    """The CLI prints the log and exits 1 (no traceback)."""
+    from cmaport.cli import main
+
+    dtb = tmp_path / "straddle.dtb"
+    dtb.write_bytes(straddle_board().board.dtb)
+    with pytest.raises(SystemExit) as e:
+        main(["boot", "--dtb", str(dtb), "--mem", "1G", "--set", "CONFIG_HIGHMEM=y"])
+    assert e.value.code == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1] == ("Unable to handle kernel NULL pointer dereference at "
+                                    "virtual address 00000000")
+    assert "Traceback" not in err
+    assert err.splitlines()[-1].startswith("cmaport: the kernel stopped: kernel BUG in cma_alloc(): cma-1")
+
+
+def test_never_activated_area_release_and_debugfs():
+    """cma=0 and a second DT area: the boot survives (the pool comes from buddy pages);
+    the failed area (count 0) reads as empty, the never-activated one oopses on every
+    access to its bitmap. (debugfs' bitmap file of 0 words is empty, not a newline.)"""
+    from cmaport.include.linux.mm import pfn_to_page
+    from cmaport.kernel.errors import KernelBug
+    from cmaport.mm.cma_debug import cma_debugfs_read
+
+    def oops_in(fn, *args):
+        with pytest.raises(KernelBug) as e:
+            fn(*args)
+        assert m.dmesg()[-1] == ("Unable to handle kernel NULL pointer dereference at "
+                                 "virtual address 00000000")
+        return e.value.function
+
+    m = straddle_board(default=False, debugfs=True).boot()
+    with m:
+        assert [cma_debugfs_read("cma/cma-0/" + f) for f in ("count", "used", "maxchunk",
+                                                             "bitmap")] == ["0\n", "0\n", "0\n", ""]
+        c = cma_mod.cma_c.get().cma_areas[1]
+        assert c.count == 0x800 and c.bitmap is None
+        assert oops_in(cma_debugfs_read, "cma/cma-1/used") == "cma_used_get"
+        assert oops_in(cma_debugfs_read, "cma/cma-1/maxchunk") == "cma_maxchunk_get"
+        assert oops_in(cma_debugfs_read, "cma/cma-1/bitmap") == "u32_array_open"
+        assert oops_in(cma_mod.cma_alloc, c, 1, 0) == "cma_alloc"
+        # a release of no pages clears no bits: nothing is dereferenced
+        assert cma_mod.cma_release(c, pfn_to_page(c.base_pfn), 0) is True
+        assert oops_in(cma_mod.cma_release, c, pfn_to_page(c.base_pfn), 4) == "cma_clear_bitmap"
+
+
 def test_fixed_area_past_the_end_of_ram_fails_activation():
     m = boot("cma=8M@0x58000000")  # RAM ends at 0x50000000; above lowmem, so no boundary check
     assert cma_lines(m) == ["cma: Reserved 8 MiB at 0x58000000"]
@@ -388,6 +483,19 @@ def test_bitmap_helpers():
     assert cma_mod.cma_bitmap_aligned_offset(c, 2) == 0
     # a shift past the word: ARM's register shift gives 0, so the mask is all ones
     assert cma_mod.cma_bitmap_aligned_mask(c, 40) == 0xFFFFFFFF
+
+
+def test_register_shift_uses_the_bottom_byte():
+    """1UL << n with n in a register: ARM's LSL takes Rs[7:0]; 32..255 give 0, 256 is
+    a shift by 0."""
+    c = cma_mod.cma(base_pfn=0x5E800, count=4096, order_per_bit=0)
+    assert [cma_mod._shl1(n) for n in (0, 31, 32, 255, 256, 257, 0x1FF)] == [
+        1, 1 << 31, 0, 0, 1, 2, 0]
+    assert cma_mod.cma_bitmap_aligned_mask(c, 32) == 0xFFFFFFFF  # (0 - 1) as unsigned long
+    assert cma_mod.cma_bitmap_aligned_mask(c, 256) == 0
+    assert cma_mod.cma_bitmap_aligned_mask(c, 258) == 3
+    assert cma_mod.cma_bitmap_aligned_offset(c, 256) == 0  # ALIGN(base, 1) - base
+    assert cma_mod.cma_bitmap_aligned_offset(c, 268) == 0x800  # ALIGN(0x5e800, 1 << 12) - base
 
 
 def test_misaligned_block_from_the_wrong_sign_offset(contig):
@@ -468,10 +576,12 @@ def test_order_per_bit(contig, order_per_bit):
 def test_bitmap_matches_the_live_allocations(ops):
     """Invariant: after any interleaving of allocs and releases the set bits are exactly the
     live allocations (rounded to whole bits), and live allocations never overlap."""
+    import cmaport.mm.page_alloc as pa
+
     d = ContigDouble()
     m = _small_machine()
-    saved = cma_mod._alloc_contig_range, cma_mod._free_contig_range
-    cma_mod._alloc_contig_range, cma_mod._free_contig_range = d.alloc_contig_range, d.free_contig_range
+    saved = pa.alloc_contig_range, pa.free_contig_range
+    pa.alloc_contig_range, pa.free_contig_range = d.alloc_contig_range, d.free_contig_range
     try:
         with m:
             from cmaport.include.linux.mm import page_to_pfn, pfn_to_page
@@ -498,7 +608,7 @@ def test_bitmap_matches_the_live_allocations(ops):
             got = {i for i in range(cma_mod.cma_bitmap_maxno(c)) if c.bitmap[i // 32] >> (i % 32) & 1}
             assert got == want
     finally:
-        cma_mod._alloc_contig_range, cma_mod._free_contig_range = saved
+        pa.alloc_contig_range, pa.free_contig_range = saved
 
 
 def _small_machine():
@@ -639,6 +749,60 @@ def test_release_past_the_end_with_debug_vm_is_a_bug(contig):
     assert m.dmesg()[-1] == "kernel BUG at mm/cma.c:457!"
 
 
+def test_release_count_that_wraps_pfn_plus_count(contig):
+    """cma.c:457: pfn + count is an unsigned long; a count of 0xffffffff makes it
+    pfn - 1, so even CONFIG_DEBUG_VM's VM_BUG_ON passes. The model says so and goes on
+    (its bitmap diagnostic clears only up to the end of the bitmap)."""
+    m = boot("cma=8M", settings=["CONFIG_DEBUG_VM=y"])
+    with m:
+        from cmaport.include.linux.mm import pfn_to_page
+
+        cma_mod.cma_init_reserved_areas()
+        c = cma_mod.cma_c.get().cma_areas[0]
+        assert cma_mod.cma_alloc(c, 64, 0) is not None
+        assert cma_mod.cma_release(c, pfn_to_page(c.base_pfn + 16), 0xFFFFFFFF) is True
+        assert contig.frees == [(c.base_pfn + 16, 0xFFFFFFFF)]
+        assert runs(c) == [(0, 16)]
+    assert not any(l.startswith("kernel BUG") for l in m.dmesg())
+    notes = [str(d) for d in m.diagnostics]
+    assert any("wraps around 32 bits to %#x" % (0x4F800 + 15) in n for n in notes)
+    assert not any("page(s) past the end of the area" in n for n in notes)
+    assert any("past the end of the area's bitmap" in n for n in notes)  # cma_clear_bitmap
+
+
+def test_release_that_cuts_into_a_live_allocation_is_diagnosed(contig):
+    """v4.9 frees part of an allocation without a word (e.g. 3 pages of the atomic pool):
+    the bits are cleared, and the model names the allocation it cut into."""
+    m = boot("cma=8M")
+    with m:
+        from cmaport.include.linux.mm import page_to_pfn, pfn_to_page
+
+        cma_mod.cma_init_reserved_areas()
+        c = cma_mod.cma_c.get().cma_areas[0]
+        a = page_to_pfn(cma_mod.cma_alloc(c, 64, 0))
+        b = page_to_pfn(cma_mod.cma_alloc(c, 8, 0))
+        assert (a, b) == (0x4F800, 0x4F840)
+        assert cma_mod.cma_release(c, pfn_to_page(a + 1), 3) is True
+        assert runs(c) == [(0, 1), (4, 72)]
+        assert c.live == {a: 1, a + 4: 60, b: 8}
+        # the tail of one and the head of the next: both are named
+        assert cma_mod.cma_release(c, pfn_to_page(a + 62), 4) is True
+        assert c.live == {a: 1, a + 4: 58, b + 2: 6}
+        # whole allocations: nothing to say
+        n = len(m.diagnostics)
+        assert cma_mod.cma_release(c, pfn_to_page(b + 2), 6) is True
+        assert len(m.diagnostics) == n
+    notes = [str(d) for d in m.diagnostics if "cuts into" in str(d)]
+    assert notes == [
+        "cma_release: cma-0: releasing pfns 0x4f801..0x4f803 (3 pages) cuts into the "
+        "allocation of pfns 0x4f800..0x4f83f (64 pages); v4.9 does not check: it frees the "
+        "pages and clears their bits, and the owner still uses the rest",
+        "cma_release: cma-0: releasing pfns 0x4f83e..0x4f841 (4 pages) cuts into the "
+        "allocation of pfns 0x4f804..0x4f83f (60 pages) and the allocation of pfns "
+        "0x4f840..0x4f847 (8 pages); v4.9 does not check: it frees the pages and clears "
+        "their bits, and the owner still uses the rest"]
+
+
 def test_release_of_pages_never_allocated_is_diagnosed(contig):
     m = boot("cma=8M")
     with m:
@@ -691,17 +855,59 @@ def test_debugfs_files_and_lifo_free(contig):
         assert cma_debugfs_read(d + "maxchunk") == "4086\n"
         assert cma_debugfs_read(d + "alloc") == -ENOENT  # write-only
         assert cma_debugfs_read("cma/cma-1/used") == -ENOENT
+    # debugfs freeing the head of its own entry is not a release that cuts into a live
+    # allocation
+    assert not any("cuts into" in str(d) for d in m.diagnostics)
 
 
 def test_debugfs_needs_the_config():
+    """mm/Makefile: cma_debug.o only with CONFIG_CMA_DEBUGFS — its late initcall is not in
+    the image otherwise."""
     from cmaport.include.linux.errno import ENOENT
+    from cmaport.include.linux.init import initcalls
     from cmaport.mm.cma_debug import cma_debugfs_init, cma_debugfs_read
 
-    m = boot("cma=16M")
+    m = Machine(board=virt_board(ram_size=256 * SZ_1M, bootargs="cma=16M")).boot()
+    with m:
+        assert cma_debugfs_init not in initcalls("late")
+        assert cma_debugfs_read("cma/cma-0/used") == -ENOENT
+    cfg = KernelConfig()
+    cfg.set_assignment("CONFIG_CMA_DEBUGFS=y")
+    m = Machine(board=virt_board(ram_size=256 * SZ_1M, bootargs="cma=16M"), config=cfg).boot()
+    with m:
+        assert cma_debugfs_init in initcalls("late")
+        assert cma_debugfs_read("cma/cma-0/count") == "4096\n"
+
+
+def test_debugfs_free_of_a_negative_count_releases_every_entry_whole(contig):
+    """cma_debug.c:102: mem->n (unsigned long) <= count (int): -1 is ULONG_MAX there, so
+    each entry is released whole; count -= n stays an int and the list runs dry."""
+    from cmaport.mm.cma_debug import cma_debugfs_init, cma_debugfs_write
+
+    m = boot("cma=16M", settings=["CONFIG_CMA_DEBUGFS=y"])
     with m:
         cma_mod.cma_init_reserved_areas()
         cma_debugfs_init()
-        assert cma_debugfs_read("cma/cma-0/used") == -ENOENT
+        c = cma_mod.cma_c.get().cma_areas[0]
+        d = "cma/cma-0/"
+        for n in (10, 5, 7):
+            assert cma_debugfs_write(d + "alloc", n) == 0
+        assert cma_debugfs_write(d + "free", (1 << 64) - 1) == 0  # echo -1 > free
+        assert contig.frees == [(0x4F00F, 7), (0x4F00A, 5), (0x4F000, 10)]
+        assert c.mem_head == [] and runs(c) == [] and c.live == {}
+    assert m.diagnostics == []
+
+
+def test_debugfs_used_passes_all_32_bits_of_maxno(monkeypatch):
+    """cma_used_get(): (int)maxno into bitmap_weight()'s unsigned int nbits — the same 32
+    bits, not 31."""
+    import cmaport.mm.cma_debug as cma_debug_mod
+
+    seen = []
+    monkeypatch.setattr(cma_debug_mod, "bitmap_weight", lambda bm, n: seen.append(n) or 3)
+    c = cma_mod.cma(base_pfn=0, count=0x80000040, order_per_bit=0, bitmap=[0])
+    assert cma_debug_mod.cma_used_get(c) == 3
+    assert seen == [0x80000040]
 
 
 def test_debugfs_quirks_with_order_per_bit(contig):
@@ -746,3 +952,24 @@ def test_trace_event_selectors(value, enabled):
         early_enable_events(None, False)
         assert {c.name for c in trace_events_c.get().enabled} == enabled
     assert ("Failed to enable trace event: foo:cma_alloc" in m.dmesg()) == ("foo" in value)
+
+
+def test_trace_event_assign_runs_only_when_enabled(monkeypatch):
+    """TRACE_EVENT(..., assign=TP_fast_assign): the static key is tested once, in the
+    tracepoint; a disabled event does not compute its fields."""
+    import cmaport.include.trace.events.cma as events
+    from cmaport.kernel.trace.trace import trace_c
+    from cmaport.kernel.trace.trace_events import early_enable_events, trace_events_c
+
+    calls = []
+    monkeypatch.setattr(events, "_page_ptr", lambda page: calls.append(page) or 0xEF000000)
+    m = Machine()
+    with m:
+        events.trace_cma_alloc(0x1FFFFFFFF, 7, -1, 3)
+        assert calls == [] and trace_c.get().buffer == []
+        trace_events_c.get().bootup_event_buf = "cma:cma_alloc"
+        early_enable_events(None, False)
+        events.trace_cma_alloc(0x1FFFFFFFF, 7, -1, 3)
+        events.trace_cma_release(1, 7, 1)  # not enabled
+        assert calls == [7]
+        assert [e.fields for e in trace_c.get().buffer] == [(0xFFFFFFFF, 0xEF000000, 0xFFFFFFFF, 3)]

@@ -67,6 +67,7 @@ from cmaport.kernel.config import IS_ENABLED
 from cmaport.kernel.machine import statics, this_machine
 from cmaport.kernel.panic import BUG_ON, WARN
 from cmaport.kernel.printk import pr_helpers
+from cmaport.mm.page_alloc import get_order  # include/asm-generic/getorder.h
 
 _pr = pr_helpers("")  # no pr_fmt in this file
 
@@ -226,12 +227,6 @@ def _return_address(depth=2):
     return sys._getframe(depth).f_code.co_name
 
 
-def get_order(size):
-    """include/asm-generic/getorder.h: get_order() for a 32-bit ``size_t`` (0 gives 20)."""
-    size = ((size - 1) & _U32) >> PAGE_SHIFT
-    return size.bit_length()
-
-
 def arm_dma_buffer_find(virt):
     """arch/arm/mm/dma-mapping.c: arm_dma_buffer_find() — find **and unlink** a buffer's record.
 
@@ -344,28 +339,59 @@ def __dma_clear_buffer(page, size, coherent_flag):
     """arch/arm/mm/dma-mapping.c: __dma_clear_buffer() — zero a new buffer (and flush it for non-coherent use).
 
     Highmem pages are zeroed one by one through a temporary mapping, lowmem through the
-    linear map.
+    linear map. ``size`` is a ``size_t`` and the highmem loop runs ``while (size > 0)``
+    with ``size -= PAGE_SIZE``: a size that is not a multiple of PAGE_SIZE (the atomic
+    pool's ``coherent_pool=`` size is not rounded) steps over 0, wraps to nearly 4 GiB
+    and never reaches 0 (the remainder mod PAGE_SIZE stays), so the loop zeroes every page
+    after the buffer and walks off the end of mem_map.
 
     Model: the zeroing writes the simulated RAM; the cache maintenance (dmac_flush_range,
-    outer_flush_range for NORMAL buffers) waits for the cache model.
+    outer_flush_range for NORMAL buffers) waits for the cache model. When the runaway
+    loop reaches the first page past mem_map, the model records a diagnostic and stops
+    with the oops at that ``struct page``'s address (``kernel_fault_oops``): in v4.9,
+    kmap_atomic() then reads whatever memory follows mem_map as a ``struct page`` and
+    zeroes the page it happens to name, until the kernel faults or is corrupted.
     """
     from cmaport.include.linux.mm import page_address, page_to_phys
+    from cmaport.include.linux.mm_types import struct_page_arrays
     from cmaport.include.linux.page_flags import PageHighMem
     from cmaport.lib.string import memset
 
     physmem = this_machine().hw.physmem
+    size &= _U32  # size_t
     if PageHighMem(page):
+        first, nr_pages = page, struct_page_arrays.get().nr_pages
         while size > 0:
+            if page >= nr_pages:
+                # Model: past mem_map v4.9 reads garbage as a struct page; the model stops.
+                _dma_clear_buffer_runaway(first, page, size)
             # ptr = kmap_atomic(page); memset(ptr, 0, PAGE_SIZE)
             physmem.fill(page_to_phys(page), PAGE_SIZE, 0)
             # Model: dmac_flush_range(ptr, ptr + PAGE_SIZE) for NORMAL — no cache model.
             page += 1
-            size -= PAGE_SIZE
+            size = (size - PAGE_SIZE) & _U32  # size_t: wraps below 0
         # Model: outer_flush_range(base, end) for NORMAL — no cache model.
     else:
         ptr = page_address(page)
         memset(ptr, 0, size)
         # Model: dmac_flush_range() and outer_flush_range() for NORMAL — no cache model.
+
+
+def _dma_clear_buffer_runaway(first, page, size):
+    """Model-only: __dma_clear_buffer()'s highmem loop has left mem_map — diagnose and oops."""
+    from cmaport.include.linux.mm import page_to_pfn
+    from cmaport.kernel.panic import kernel_fault_oops
+    from cmaport.mm.debug import struct_page_address
+
+    this_machine().diagnose(
+        "__dma_clear_buffer",
+        "the size_t size of the highmem buffer at pfn %#x is not a multiple of PAGE_SIZE: "
+        "size -= PAGE_SIZE stepped over 0 and wrapped, so v4.9 zeroed every page after the "
+        "buffer (%d pages, to the end of mem_map) and goes on past it; the model stops there"
+        % (page_to_pfn(first), page - first))
+    kernel_fault_oops(struct_page_address(page), "__dma_clear_buffer",
+                      "the zeroing loop left mem_map at pfn %#x (size_t size wrapped; %#x "
+                      "left)" % (page_to_pfn(page), size))
 
 
 def __dma_alloc_buffer(dev, size, gfp, coherent_flag):
@@ -432,17 +458,16 @@ def early_coherent_pool(p):
     """arch/arm/mm/dma-mapping.c: early_coherent_pool() — ``coherent_pool=size``.
 
     Model: a bare ``coherent_pool`` hands a NULL string to memparse(), which v4.9
-    dereferences: the oops line is printed and the kernel stops (``KernelBug``). A size
-    that does not fit the 32-bit ``size_t`` is cut to it, with a diagnostic.
+    dereferences: the oops line is printed and the kernel stops (``KernelBug``,
+    kernel/panic.py ``kernel_fault_oops``). A size that does not fit the 32-bit ``size_t``
+    is cut to it, with a diagnostic.
     """
-    from cmaport.kernel.errors import KernelBug
-    from cmaport.kernel.printk import KERN_ALERT, printk
+    from cmaport.kernel.panic import kernel_fault_oops
     from cmaport.lib.cmdline import memparse
 
     if p is None:
-        printk(KERN_ALERT + "Unable to handle kernel NULL pointer dereference at virtual "
-               "address %08x\n", 0)
-        raise KernelBug("early_coherent_pool", "'coherent_pool' without a value: memparse(NULL)")
+        kernel_fault_oops(0, "early_coherent_pool",
+                          "'coherent_pool' without a value: memparse(NULL)")
     value, rest = memparse(p)
     if rest == p or rest or value > _U32:
         this_machine().diagnose(
@@ -823,8 +848,7 @@ def __dma_alloc(dev, size, gfp, prot, is_coherent, attrs_, caller):
     """
     from cmaport.drivers.base.core import dev_warn
     from cmaport.include.linux.dma_contiguous import dev_get_cma_area
-    from cmaport.include.linux.gfp import (GFP_DMA, __GFP_COMP, __GFP_DMA, __GFP_DMA32,
-                                           __GFP_HIGHMEM, gfpflags_allow_blocking)
+    from cmaport.include.linux.gfp import GFP_DMA, __GFP_COMP, gfpflags_allow_blocking
     from cmaport.include.linux.mm import page_to_pfn
 
     mask = get_coherent_dma_mask(dev)
@@ -843,8 +867,8 @@ def __dma_alloc(dev, size, gfp, prot, is_coherent, attrs_, caller):
     if not mask:
         return None, None
 
-    # kzalloc(sizeof(*buf), gfp & ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM))
-    _ = gfp & ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM)
+    # Model: kzalloc(sizeof(*buf), gfp & ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM)) —
+    # the slab allocator is not modelled; the record is a Python object and cannot fail.
     buf = arm_dma_buffer()
 
     if mask < 0xFFFFFFFF:

@@ -13,12 +13,11 @@ address, as ``TP_fast_assign`` stores the pointer.
 ``cma_alloc_busy_retry`` with an area name; v4.9 has only these two.)
 """
 
-from cmaport.kernel.trace.trace_events import TRACE_EVENT, trace_event_enabled
+from cmaport.kernel.trace.trace_events import TRACE_EVENT
 
 TRACE_SYSTEM = "cma"
 
-_trace_cma_alloc = TRACE_EVENT(TRACE_SYSTEM, "cma_alloc", "pfn=%lx page=%p count=%u align=%u")
-_trace_cma_release = TRACE_EVENT(TRACE_SYSTEM, "cma_release", "pfn=%lx page=%p count=%u")
+_U32 = 0xFFFFFFFF
 
 
 def _page_ptr(page):
@@ -28,15 +27,18 @@ def _page_ptr(page):
     return None if page is None else struct_page_address(page)
 
 
-def trace_cma_alloc(pfn, page, count, align):
-    """include/trace/events/cma.h: trace_cma_alloc() — (pfn, page, count, align)."""
-    if not trace_event_enabled(_trace_cma_alloc.event_call):
-        return
-    _trace_cma_alloc(pfn & 0xFFFFFFFF, _page_ptr(page), count & 0xFFFFFFFF, align & 0xFFFFFFFF)
+def _cma_alloc_assign(pfn, page, count, align):
+    """include/trace/events/cma.h: cma_alloc's TP_fast_assign — pfn, page, count, align."""
+    return (pfn & _U32, _page_ptr(page), count & _U32, align & _U32)
 
 
-def trace_cma_release(pfn, page, count):
-    """include/trace/events/cma.h: trace_cma_release() — (pfn, page, count)."""
-    if not trace_event_enabled(_trace_cma_release.event_call):
-        return
-    _trace_cma_release(pfn & 0xFFFFFFFF, _page_ptr(page), count & 0xFFFFFFFF)
+def _cma_release_assign(pfn, page, count):
+    """include/trace/events/cma.h: cma_release's TP_fast_assign — pfn, page, count."""
+    return (pfn & _U32, _page_ptr(page), count & _U32)
+
+
+# trace_cma_alloc(pfn, page, count, align) and trace_cma_release(pfn, page, count)
+trace_cma_alloc = TRACE_EVENT(TRACE_SYSTEM, "cma_alloc", "pfn=%lx page=%p count=%u align=%u",
+                              assign=_cma_alloc_assign)
+trace_cma_release = TRACE_EVENT(TRACE_SYSTEM, "cma_release", "pfn=%lx page=%p count=%u",
+                                assign=_cma_release_assign)
