@@ -772,3 +772,70 @@ def of_alias_get_id(np, stem):
             ident = app.id
             break
     return ident
+
+
+# -- the OF graph (ports and endpoints) ------------------------------------------------
+
+def of_graph_get_next_endpoint(parent, prev):
+    """drivers/of/base.c: of_graph_get_next_endpoint() — the endpoint after ``prev`` under ``parent``.
+
+    With ``prev`` ``None`` the walk starts at the first ``port`` node (under ``ports`` if
+    the node has one); a node without any ``port`` is reported (``graph: no port node
+    found in …``, level err) and gives ``None``. The walk then goes through the endpoints
+    of that port and of the following ``port`` siblings.
+    """
+    if parent is None:
+        return None
+
+    if prev is None:
+        node = of_get_child_by_name(parent, "ports")
+        if node is not None:
+            parent = node
+
+        port = of_get_child_by_name(parent, "port")
+        of_node_put(node)
+
+        if port is None:
+            _pr.err("graph: no port node found in %s\n", parent.full_name)
+            return None
+    else:
+        port = of_get_parent(prev)
+        if WARN_ONCE(port is None, "%s(): endpoint %s has no parent node\n",
+                     "of_graph_get_next_endpoint", prev.full_name):
+            return None
+
+    while True:
+        # the next endpoint of this port (the first one when prev is None)
+        endpoint = of_get_next_child(port, prev)
+        if endpoint is not None:
+            of_node_put(port)
+            return endpoint
+
+        # this port has no more: go on with the next "port" sibling
+        prev = None
+
+        while True:
+            port = of_get_next_child(parent, port)
+            if port is None:
+                return None
+            if not of_node_cmp(port.name, "port"):
+                break
+
+
+def of_graph_get_remote_port_parent(node):
+    """drivers/of/base.c: of_graph_get_remote_port_parent() — the device at the other end of an endpoint.
+
+    Follows ``remote-endpoint``, then climbs to the endpoint's port and that port's
+    device — three levels only when the port sits in a ``ports`` node, else two.
+    """
+    np = of_parse_phandle(node, "remote-endpoint", 0)
+
+    depth = 3
+    while depth and np is not None:
+        np = of_get_next_parent(np)
+        # Model: C dereferences NULL here (a remote endpoint that is a child of the root);
+        # the model stops with NULL
+        if depth == 2 and (np is None or of_node_cmp(np.name, "ports")):
+            break
+        depth -= 1
+    return np

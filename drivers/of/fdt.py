@@ -200,6 +200,46 @@ def _cells_unusable(where):
     return False
 
 
+def _flat_node_path(node):
+    """Model-only: the full path of a flat-tree node, for diagnostics (its name if that fails)."""
+    from cmaport.lib.fdt_ro import fdt_get_path
+
+    blob = fdt_c.get().initial_boot_params
+    err, path = fdt_get_path(blob, node, 4096)
+    if err or path is None:
+        name, _ = fdt_get_name(blob, node)
+        return _str(name) if name is not None else "node at offset %d" % node
+    return _str(path)
+
+
+def _diagnose_kernel_overlap(node, base, size, nomap):
+    """Model-only: a static reserved region that overlaps the kernel image.
+
+    v4.9 says nothing: a ``no-map`` region is memblock_remove()d even where the running
+    kernel lies, a reserved one is reserved a second time and handed to its user. The
+    kernel image is what arm_memblock_init() reserves for it (``_stext`` to ``_end``).
+    """
+    from cmaport.arch.arm.kernel.vmlinux_lds import sections
+
+    sec = sections()
+    kstart = __pa(sec._stext)
+    kend = __pa(sec._end)
+    end = base + min(size, _U32 - base)  # memblock_cap_size()
+    if not (base < kend and kstart < end):
+        return
+    if nomap:
+        what = ("v4.9 removes that part of the running kernel from memory (memblock_remove) "
+                "without a word")
+    else:
+        what = ("v4.9 reserves it a second time without a word, and whoever uses the region "
+                "writes over the kernel")
+    this_machine().diagnose(
+        "drivers/of/fdt.c",
+        "%s: %sregion [%#010x-%#010x] overlaps the kernel image [%#010x-%#010x]: %s"
+        % (_flat_node_path(node), "no-map " if nomap else "reserved ", base, end - 1,
+           kstart, kend - 1, what))
+
+
 # -- compatible matching on any blob ---------------------------------------------
 
 def of_fdt_is_compatible(blob, node, compat):
@@ -282,6 +322,8 @@ def __reserved_mem_reserve_reg(node, uname):
         base &= _U32
         size &= _U32
 
+        if size:
+            _diagnose_kernel_overlap(node, base, size, nomap)  # Model: v4.9 is silent
         if size and early_init_dt_reserve_memory_arch(base, size, nomap) == 0:
             pr_debug("Reserved memory: reserved region for node '%s': base %pa, size %ld MiB\n",
                      uname, base, size // SZ_1M)
@@ -357,6 +399,11 @@ def __fdt_scan_reserved_mem(node, uname, depth, data):
     err = __reserved_mem_reserve_reg(node, uname)
     if err == -ENOENT and of_get_flat_dt_prop(node, "size")[0] is not None:
         fdt_reserved_mem_save_node(node, uname, 0, 0)
+    elif err == -ENOENT:
+        # Model: v4.9 skips a region with neither reg nor size without a word
+        this_machine().diagnose(
+            "drivers/of/fdt.c", "%s: a reserved-memory region with neither reg nor size: v4.9 "
+            "ignores it silently" % _flat_node_path(node))
 
     return 0
 

@@ -30,11 +30,11 @@ import attrs
 
 from cmaport.arch.arm.include.asm.page import PAGE_SIZE
 from cmaport.drivers.of.fdt import (
-    _cells_unusable, _t_len, dt_mem_next_cell, fdt_c, of_flat_dt_is_compatible,
+    _cells_unusable, _t_len, be32_to_cpup, dt_mem_next_cell, fdt_c, of_flat_dt_is_compatible,
     of_get_flat_dt_prop, of_read_number,
 )
 from cmaport.include.linux.errno import EINVAL, ENODEV, ENOENT, ENOMEM
-from cmaport.include.linux.init import link_position, link_vmlinux
+from cmaport.include.linux.init import link_table
 from cmaport.include.linux.sizes import SZ_1M
 from cmaport.kernel.config import IS_ENABLED
 from cmaport.kernel.machine import statics, this_machine
@@ -127,13 +127,13 @@ def RESERVEDMEM_OF_DECLARE(compat, name=None):
 
 
 def __reservedmem_of_table():
-    """Model-only: the linker-built ``__reservedmem_of_table[]``, in link order.
+    """Model-only: the linker-built ``__reservedmem_of_table[]`` of the running machine's image.
 
-    ``link_vmlinux()`` makes sure every built-in module's ``RESERVEDMEM_OF_DECLARE``
-    entries are present, whoever imported what before.
+    ``link_table()`` (include/linux/init.py) imports every module of the link order, keeps
+    the entries whose object the configuration builds (no ``rmem_cma_setup`` without
+    CONFIG_DMA_CMA) and sorts them in link order, then in registration order.
     """
-    link_vmlinux()
-    return sorted(_reservedmem_of_entries, key=lambda e: (link_position(e.module), e.seq))
+    return link_table(_reservedmem_of_entries)
 
 
 @statics
@@ -306,17 +306,46 @@ def __reserved_mem_init_node(rmem):
 
     :return: 0, or ``-ENOENT`` when no handler took the region (the caller ignores it)
     """
+    handled = False  # Model-only: did any entry's compatible match?
     for i in __reservedmem_of_table():
         initfn = i.data
         compat = i.compatible
 
         if not of_flat_dt_is_compatible(rmem.fdt_node, compat):
             continue
+        handled = True
 
         if initfn(rmem) == 0:
             pr_info("initialized node %s, compatible id %s\n", rmem.name, compat)
             return 0
+    if not handled:
+        _diagnose_unhandled_compatible(rmem)
     return -ENOENT
+
+
+def _diagnose_unhandled_compatible(rmem):
+    """Model-only: a region whose ``compatible`` no ``RESERVEDMEM_OF_DECLARE`` entry takes.
+
+    The region stays reserved (or out of memory, with ``no-map``) and nothing initialises
+    it at boot; v4.9 says nothing. (v4.9 multi_v7 links only the two ``shared-dma-pool``
+    handlers: the qbman and ion ones are not built.) A node without ``compatible`` is a plain carve-out and
+    is not reported.
+    """
+    from cmaport.drivers.of.fdt import _flat_node_path, _str
+
+    prop, length = of_get_flat_dt_prop(rmem.fdt_node, "compatible")
+    if prop is None or not length:
+        return
+    compats = [_str(c) for c in bytes(prop[:length]).split(b"\0") if c]
+    nomap = of_get_flat_dt_prop(rmem.fdt_node, "no-map")[0] is not None
+    this_machine().diagnose(
+        "drivers/of/of_reserved_mem.c",
+        "%s: no reserved-memory handler (RESERVEDMEM_OF_DECLARE) of this kernel takes "
+        "compatible %s: the region [%#010x-%#010x] stays %s and nothing initialises it "
+        "at boot (v4.9 says nothing; a driver may still claim it)"
+        % (_flat_node_path(rmem.fdt_node), ", ".join('"%s"' % c for c in compats),
+           rmem.base, (rmem.base + rmem.size - 1) & _U32,
+           "out of memory (no-map)" if nomap else "reserved"))
 
 
 def __rmem_cmp(a, b):
@@ -425,6 +454,31 @@ class of_rmem_assigned_c:
     # Model: of_rmem_assigned_device_mutex — one task, nothing to serialise.
 
 
+def of_reserved_mem_diagnose_dangling(np, idx, consequence):
+    """Model-only: note a ``memory-region`` entry whose phandle names no node.
+
+    of_parse_phandle() then returns NULL without a word (v4.9 checks the target only when
+    a ``#*-cells`` name is given), so the caller fails quietly; the model records a
+    diagnostic naming the node, the entry and ``consequence``.
+
+    :return: ``True`` if the entry exists and points nowhere
+    """
+    from cmaport.drivers.of.base import of_find_node_by_phandle, of_get_property
+    from cmaport.include.linux.of import of_node_full_name
+
+    value, length = of_get_property(np, "memory-region")
+    if value is None or length < 4 * (idx + 1):
+        return False  # no such entry: nothing dangles
+    phandle = be32_to_cpup(value[4 * idx:])
+    if of_find_node_by_phandle(phandle) is not None:
+        return False
+    this_machine().diagnose(
+        "drivers/of/of_reserved_mem.c",
+        "%s: memory-region entry %d is phandle %#x, which names no node: %s"
+        % (of_node_full_name(np), idx, phandle, consequence))
+    return True
+
+
 def of_reserved_mem_device_init_by_idx(dev, np, idx):
     """drivers/of/of_reserved_mem.c: of_reserved_mem_device_init_by_idx() — attach region ``idx`` of ``memory-region``.
 
@@ -441,6 +495,8 @@ def of_reserved_mem_device_init_by_idx(dev, np, idx):
 
     target = of_parse_phandle(np, "memory-region", idx)
     if target is None:
+        of_reserved_mem_diagnose_dangling(
+            np, idx, "of_reserved_mem_device_init() returns -ENODEV (the kernel says nothing)")
         return -ENODEV
 
     rmem = __find_rmem(target)

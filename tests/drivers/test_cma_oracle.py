@@ -100,13 +100,23 @@ def test_boot_lines_and_cma_counters(oracle, name):
 def test_virt_dt_errors_v49(oracle):
     """§18 #30 and §15.2: v4.9 prints other lines (no 'matching fail', the default area at
     0x5e000000 because the no-map cma-nomap region was removed from memory), and then sizes
-    HighMem from a lowmem limit above the new end of RAM: the model's mem_map allocation
-    for the wrapped zone fails (v4.9 itself is expected to crash or hang early)."""
-    from cmaport.kernel.errors import KernelPanic
+    HighMem from a lowmem limit (0x60000000) above the new end of RAM (0x5f800000): the
+    HighMem size wraps, the node span and so mem_map end at pfn 0x5f800, and
+    memmap_init_zone() writes the struct pages of the lowmem zone's last 2048 pfns past the
+    end of mem_map. v4.9 corrupts memory there and is expected to crash or hang early; the
+    model stops at the overrun with KernelBug and a diagnostic naming the cause."""
+    from cmaport.kernel.errors import KernelBug
 
     m = oracle.machine("virt-dt-errors")
-    with pytest.raises(KernelPanic):
+    with pytest.raises(KernelBug) as e:
         m.boot()
+    assert e.value.function == "memmap_init_zone"
+    assert e.value.detail.startswith("struct page of pfn 0x5f800 is outside mem_map "
+                                     "(pfns 0x40000-0x5f7ff)")
+    notes = [d for d in m.diagnostics if d.where == "memmap_init_zone"]
+    assert len(notes) == 1
+    assert "initialises 2048 struct pages outside mem_map" in notes[0].message
+    assert "§15.2" in notes[0].message
     assert [l for l in m.dmesg() if l.startswith(KEEP + ("ovl1",))] == [
         "OF: reserved mem: OVERLAP DETECTED!",
         "ovl1@4a000000 (0x4a000000--0x4a200000) overlaps with ovl2@4a100000 (0x4a100000--0x4a300000)",

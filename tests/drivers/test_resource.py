@@ -131,10 +131,10 @@ def test_region_intersects_looks_at_the_top_level_only():
 def test_default_board_iomem_after_setup_arch():
     m = Machine().boot(until="setup_arch")
     with m:
-        # one System RAM per memblock memory region (768 MiB of lowmem: no HIGHMEM);
-        # Kernel code is _text .. __init_begin - 1, Kernel data _sdata .. _end - 1 of the
-        # model's image (arch/arm/kernel/vmlinux_lds.py)
-        assert proc_iomem() == ("60000000-8fffffff : System RAM\n"
+        # one System RAM per memblock memory region (all 1 GiB: with CONFIG_HIGHMEM nothing
+        # is truncated, highmem included); Kernel code is _text .. __init_begin - 1, Kernel
+        # data _sdata .. _end - 1 of the model's image (arch/arm/kernel/vmlinux_lds.py)
+        assert proc_iomem() == ("60000000-9fffffff : System RAM\n"
                                 "  60008000-609fffff : Kernel code\n"
                                 "  60b00000-60be7fff : Kernel data\n")
 

@@ -49,6 +49,8 @@ class setup_c:
     machine_name: str = ""
     cmd_line: str = ""
     cacheid: int = 0
+    # arch/arm/kernel/head.S: smp_on_up (1 unless __fixup_smp found a uniprocessor)
+    smp_on_up: int = 1
     usermem: int = 0  # early_mem()'s static usermem
     # mem_res[]: video_ram, kernel_code, kernel_data (static struct resource)
     mem_res: list = attrs.Factory(lambda: [
@@ -140,19 +142,61 @@ def smp_setup_processor_id():
     _pr.info("Booting Linux on physical CPU 0x%x\n", mpidr)
 
 
+# arch/arm/mm/proc-v7-2level.S: the cache bits of the kernel's section mappings
+PMD_FLAGS_SMP = 0x100C | (1 << 16)  # PMD_SECT_WBWA | PMD_SECT_S
+PMD_FLAGS_UP = 0x000C  # PMD_SECT_WB
+
+
+def __fixup_smp():
+    """Model-only: arch/arm/kernel/head.S: __fixup_smp — does this SMP kernel run on a uniprocessor?
+
+    The assembly runs before the MMU is on: a CPU without the revised CPUID scheme, or
+    whose MPIDR does not say "multiprocessing extensions, not uniprocessor", is UP; an
+    ARM11MPCore is SMP; a Cortex-A9 is UP when it has no SCU (CBAR 0) or its SCU counts one
+    CPU. On UP the ``ALT_UP`` alternatives are patched in (among them the proc_info's
+    ``PMD_FLAGS_UP``) and ``smp_on_up`` becomes 0.
+
+    Model: it belongs to head.S (arch/arm/kernel/head.py); it is called from
+    setup_processor(), the first reader of what it decides. The simulated Cortex-A9 has no
+    CBAR or SCU registers: its SCU is taken to be at a non-zero base and to count the
+    board's cores, as QEMU's a9mpcore does for ``-smp N``.
+
+    :return: 1 for SMP, 0 for UP (the value of ``smp_on_up``)
+    """
+    from cmaport.kernel.machine import this_machine
+
+    midr = read_cpuid_id()
+    if (midr & 0x000F0000) != 0x000F0000:
+        return 0  # no CPUID scheme: assume UP
+    part = midr & ~0x00FF000F & 0xFFFFFFFF
+    if part == 0x4100B020:
+        return 1  # ARM11MPCore
+    if (read_cpuid_mpidr() & 0xC0000000) != 0x80000000:
+        return 0  # no MP extensions, or part of a uniprocessor system
+    if part != 0x4100C090:
+        return 1  # not a Cortex-A9
+    # Model: the SCU configuration's CPU-count field (number of cores - 1)
+    scu_cpus = (len(this_machine().hw.cpus) - 1) & 0x3
+    return 1 if scu_cpus else 0
+
+
 def setup_processor():
     """arch/arm/kernel/setup.c: setup_processor() — identify the CPU (the printed part).
 
     Model: the proc_info lookup always finds the ARMv7 entry ("ARMv7 Processor"); hwcaps,
-    errata and the per-CPU stacks have no effect on memory management.
+    errata and the per-CPU stacks have no effect on memory management. The entry's
+    section flags are ``PMD_FLAGS_SMP``, or ``PMD_FLAGS_UP`` once __fixup_smp() has
+    patched in the UP alternatives (a one-core Cortex-A9: ``writeback``).
     """
+    s = setup_c.get()
+    s.smp_on_up = __fixup_smp()
     midr = read_cpuid_id()
     _pr.info("CPU: %s [%08x] revision %d (ARMv%s), cr=%08lx\n",
              "ARMv7 Processor", midr, midr & 15, "7", get_cr())
     from cmaport.arch.arm.mm.mmu import init_default_cache_policy
 
-    # proc-v7.S: __cpu_mm_mmu_flags of the v7 proc_info entry (PMD_FLAGS_SMP).
-    init_default_cache_policy(0x100C | (1 << 16))
+    # proc-v7.S: __cpu_mm_mmu_flags of the v7 proc_info entry (ALT_SMP / ALT_UP)
+    init_default_cache_policy(PMD_FLAGS_SMP if s.smp_on_up else PMD_FLAGS_UP)
     cacheid_init()
 
 
