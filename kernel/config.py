@@ -33,7 +33,8 @@ class Symbol:
     default: object
     origin: str  # where the default value comes from
     depends: str = ""  # Kconfig "depends on" expression, "" for none
-    range: tuple = None  # (lo, hi) for int symbols
+    range: tuple = None  # (lo, hi) for int symbols; None for an open end
+    range_is: str = "the Kconfig range"  # whose limit ``range`` is, for the error message
     choice: str = None  # name of the choice group the symbol belongs to
     fixed: str = None  # if set: why the model cannot take another value
     help: str = ""
@@ -57,13 +58,17 @@ SYMBOLS = {s.name: s for s in (
     _S("SMP", "bool", True, _MV7),
     _S("NR_CPUS", "int", 16, _MV7, depends="SMP", range=(2, 32)),
     _S("ARM_LPAE", "bool", False, _KC, fixed="LPAE (3-level page tables, 64-bit phys_addr_t) is not modelled"),
-    _S("HIGHMEM", "bool", False, "Kconfig default (multi_v7_defconfig of v4.9 leaves it off)",
+    _S("HIGHMEM", "bool", True, "selected by ARCH_OMAP2PLUS_TYPICAL (default y, "
+       "arch/arm/mach-omap2/Kconfig), which ARCH_OMAP3=y of multi_v7_defconfig brings in; "
+       "the defconfig also has HIGHPTE=y",
        help="High memory support: RAM above the lowmem limit becomes ZONE_HIGHMEM instead of being ignored"),
     _S("VMSPLIT_3G", "bool", True, _KC, choice="VMSPLIT"),
     _S("VMSPLIT_2G", "bool", False, _KC, choice="VMSPLIT"),
     _S("VMSPLIT_1G", "bool", False, _KC, choice="VMSPLIT"),
+    # v4.9's Kconfig gives FORCE_MAX_ZONEORDER no range; 9..14 is what the model supports
     _S("FORCE_MAX_ZONEORDER", "int", 12, "Kconfig default with SOC_AM33XX=y (multi_v7_defconfig)",
-       range=(9, 14), help="MAX_ORDER: the buddy allocator handles blocks of 2^0 .. 2^(MAX_ORDER-1) pages"),
+       range=(9, 14), range_is="the model's limit",
+       help="MAX_ORDER: the buddy allocator handles blocks of 2^0 .. 2^(MAX_ORDER-1) pages"),
     _S("ZONE_DMA", "bool", True, "selected by ARCH_PRIMA2 (default y under ARCH_SIRF in multi_v7_defconfig)"),
     _S("ARM_L1_CACHE_SHIFT", "int", 6, "Kconfig default for CPU_V7 (ARM_L1_CACHE_SHIFT_6)"),
     _S("ARM_DMA_MEM_BUFFERABLE", "bool", True, "Kconfig default for CPU_V7"),
@@ -87,7 +92,11 @@ SYMBOLS = {s.name: s for s in (
     _S("CMA", "bool", True, _MV7, depends="HAVE_MEMBLOCK && MMU"),
     _S("CMA_DEBUG", "bool", False, _KC, depends="CMA"),
     _S("CMA_DEBUGFS", "bool", False, _KC, depends="CMA && DEBUG_FS"),
-    _S("CMA_AREAS", "int", 7, _KC, depends="CMA"),
+    # no Kconfig range, but mm/cma.c's cma_areas[1 + CONFIG_CMA_AREAS] cannot have a
+    # negative size (-1 gives the zero-length array GCC accepts)
+    _S("CMA_AREAS", "int", 7, _KC, depends="CMA", range=(-1, None),
+       range_is="the least value that compiles (mm/cma.c's cma_areas[1 + CONFIG_CMA_AREAS] "
+                "would have a negative size)"),
     _S("DEBUG_VM", "bool", False, _KC),
     _S("DEBUG_PAGEALLOC", "bool", False, _KC),
     _S("PAGE_POISONING", "bool", False, _KC),
@@ -166,6 +175,21 @@ def _eval_depends(expr, lookup):
     return disj()
 
 
+def _check_range(sym, value, text, source, where):
+    """Model-only: refuse an int value outside the symbol's range (naming whose range it is)."""
+    if not sym.range:
+        return
+    lo, hi = sym.range
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        if lo is not None and hi is not None:
+            why = f"outside {sym.range_is} {lo}..{hi}"
+        elif lo is not None:
+            why = f"below {lo}, {sym.range_is}"
+        else:
+            why = f"above {hi}, {sym.range_is}"
+        raise ConfigError(source, f"{sym.name}={text}: {why}", where)
+
+
 def _parse_value(sym, text, source, where):
     """Model-only: a ``.config`` value string as the symbol's Python value."""
     text = text.strip()
@@ -180,9 +204,7 @@ def _parse_value(sym, text, source, where):
             v = int(text, 0)
         except ValueError:
             raise ConfigError(source, f"{sym.name}={text}: not an integer", where) from None
-        if sym.range and not (sym.range[0] <= v <= sym.range[1]):
-            raise ConfigError(source, f"{sym.name}={text}: outside the Kconfig range "
-                              f"{sym.range[0]}..{sym.range[1]}", where)
+        _check_range(sym, v, text, source, where)
         return v
     if len(text) >= 2 and text[0] == text[-1] == '"':
         return text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
@@ -241,9 +263,7 @@ class KernelConfig:
         elif sym.type in ("int", "hex"):
             if not isinstance(value, int):
                 raise ConfigError(source, f"{name}={value!r}: not an integer", where)
-            if sym.range and not (sym.range[0] <= value <= sym.range[1]):
-                raise ConfigError(source, f"{name}={value}: outside the Kconfig range "
-                                  f"{sym.range[0]}..{sym.range[1]}", where)
+            _check_range(sym, value, value, source, where)
         if sym.fixed and value != sym.default:
             raise ConfigError(source, f"{name} cannot be changed in this model: {sym.fixed}", where)
         if sym.choice and sym.type == "bool":
@@ -278,8 +298,17 @@ class KernelConfig:
         kernel ``.config`` holds thousands); malformed lines are an error.
         """
         if text is None:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
+            try:
+                with open(path, "rb") as f:
+                    raw = f.read()
+            except OSError as e:
+                raise ConfigError(path, f"cannot read: {e.strerror or e}") from None
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                line = raw[:e.start].count(b"\n") + 1
+                raise ConfigError(path, f"not a text .config: byte {raw[e.start]:#04x} at offset "
+                                  f"{e.start} is not UTF-8", f"line {line}") from None
         not_set = re.compile(r"#\s*(CONFIG_[A-Za-z0-9_]+) is not set\s*$")
         for lineno, line in enumerate(text.splitlines(), 1):
             s = line.strip()

@@ -53,3 +53,28 @@ def test_missing_dtc_is_a_clear_error(monkeypatch, tmp_path):
     src.write_text("/dts-v1/; / { };\n")
     with pytest.raises(DeviceTreeError, match="`dtc` is not on PATH"):
         fdt_image.compile_dts(str(src))
+
+
+def test_unreadable_source_is_a_device_tree_error(tmp_path):
+    from cmaport.kernel.errors import DeviceTreeError
+
+    with pytest.raises(DeviceTreeError) as e:
+        fdt_image.compile_dts("/nonexistent.dts")
+    assert str(e.value) == "/nonexistent.dts: cannot read: No such file or directory"
+    with pytest.raises(DeviceTreeError) as e:
+        fdt_image.compile_dts(str(tmp_path))
+    assert str(e.value) == f"{tmp_path}: cannot read: Is a directory"
+
+
+@needs_dtc
+def test_dtc_error_is_one_line_with_file_and_line(tmp_path):
+    from cmaport.kernel.errors import DeviceTreeError
+
+    src = tmp_path / "bad.dts"
+    src.write_text("/dts-v1/;\n/ {\n\tx { y; };\n\tz = <1>;\n};\n")
+    with pytest.raises(DeviceTreeError) as e:
+        fdt_image.compile_dts(str(src))
+    msg = str(e.value)
+    assert "\n" not in msg
+    assert msg.startswith(f"{src}: dtc failed: Error: {src}:4.")
+    assert msg.endswith("(FATAL ERROR: Unable to parse input tree)")

@@ -3,7 +3,7 @@
 
 import pytest
 
-from cmaport.kernel.config import KernelConfig
+from cmaport.kernel.config import SYMBOLS, KernelConfig
 from cmaport.kernel.errors import ConfigError
 
 
@@ -12,7 +12,10 @@ def test_multi_v7_defaults_and_derived_constants():
     assert c.get("CONFIG_CMA") is True
     assert c.get("CONFIG_CMA_SIZE_MBYTES") == 64  # multi_v7_defconfig
     assert c.get("CONFIG_CMA_AREAS") == 7
-    assert c.get("CONFIG_HIGHMEM") is False  # v4.9's multi_v7_defconfig leaves it off
+    # multi_v7_defconfig: ARCH_OMAP3=y brings ARCH_OMAP2PLUS_TYPICAL (default y), which
+    # selects HIGHMEM (arch/arm/mach-omap2/Kconfig)
+    assert c.get("CONFIG_HIGHMEM") is True
+    assert "ARCH_OMAP2PLUS_TYPICAL" in SYMBOLS["CONFIG_HIGHMEM"].origin
     # FORCE_MAX_ZONEORDER defaults to 12 because multi_v7 enables SOC_AM33XX
     assert (c.MAX_ORDER, c.pageblock_order, c.pageblock_nr_pages) == (12, 11, 2048)
     assert c.MAX_CMA_AREAS == 8
@@ -37,6 +40,11 @@ def test_choice_and_depends():
 @pytest.mark.parametrize("assignment,message", [
     ("CONFIG_FOO=y", "unknown configuration symbol CONFIG_FOO"),
     ("CONFIG_CMA_ALIGNMENT=13", "outside the Kconfig range 4..12"),
+    # v4.9's Kconfig has no range for FORCE_MAX_ZONEORDER: the limit is the model's
+    ("CONFIG_FORCE_MAX_ZONEORDER=15", "CONFIG_FORCE_MAX_ZONEORDER=15: outside the model's limit 9..14"),
+    ("CONFIG_FORCE_MAX_ZONEORDER=8", "outside the model's limit 9..14"),
+    # cma_areas[1 + CONFIG_CMA_AREAS]: a negative array size does not compile
+    ("CONFIG_CMA_AREAS=-2", "CONFIG_CMA_AREAS=-2: below -1, the least value that compiles"),
     ("CONFIG_CMA_AREAS=seven", "not an integer"),
     ("CONFIG_HIGHMEM=maybe", "a bool takes y or n"),
     ("CONFIG_ARM_LPAE=y", "cannot be changed in this model"),
@@ -57,7 +65,7 @@ def test_load_dotconfig(tmp_path):
     path = tmp_path / "my.config"
     path.write_text(
         "#\n# a kernel .config\n#\n"
-        "CONFIG_HIGHMEM=y\n"
+        "# CONFIG_HIGHMEM is not set\n"
         "# CONFIG_CMA_SIZE_SEL_MBYTES is not set\n"
         "CONFIG_CMA_SIZE_SEL_MAX=y\n"
         "CONFIG_CMA_SIZE_MBYTES=16\n"
@@ -66,7 +74,7 @@ def test_load_dotconfig(tmp_path):
         "CONFIG_NET=y\n")
     c = KernelConfig()
     c.load(str(path))
-    assert c.get("CONFIG_HIGHMEM") is True
+    assert c.get("CONFIG_HIGHMEM") is False
     assert c.get("CONFIG_CMA_SIZE_SEL_MAX") is True
     assert c.get("CONFIG_CMA_SIZE_MBYTES") == 16
     assert c.get("CONFIG_CMDLINE") == "console=ttyAMA0"
@@ -92,3 +100,34 @@ def test_set_refuses_a_symbol_whose_dependency_is_off():
     with pytest.raises(ConfigError) as e:
         c.set_assignment("CONFIG_DMA_CMA=y")
     assert "depends on HAVE_DMA_CONTIGUOUS && CMA" in str(e.value)
+
+
+def test_cma_areas_down_to_minus_one():
+    c = KernelConfig()
+    c.set_assignment("CONFIG_CMA_AREAS=-1")
+    assert c.MAX_CMA_AREAS == 0  # GCC's zero-length array
+    c.set_assignment("CONFIG_CMA_AREAS=64")
+    assert c.MAX_CMA_AREAS == 65
+    with pytest.raises(ConfigError) as e:
+        c.set("CONFIG_CMA_AREAS", -5)
+    assert "below -1" in str(e.value)
+
+
+def test_range_errors_in_a_file_name_the_line(tmp_path):
+    path = tmp_path / "r.config"
+    path.write_text("CONFIG_CMA=y\nCONFIG_FORCE_MAX_ZONEORDER=20\n")
+    with pytest.raises(ConfigError) as e:
+        KernelConfig().load(str(path))
+    assert str(e.value) == f"{path}:line 2: CONFIG_FORCE_MAX_ZONEORDER=20: outside the model's limit 9..14"
+
+
+def test_a_config_file_that_is_not_utf8_or_not_there(tmp_path):
+    path = tmp_path / "bin.config"
+    path.write_bytes(b"CONFIG_CMA=y\nCONFIG_CMDLINE=\"\xe9\"\n")
+    with pytest.raises(ConfigError) as e:
+        KernelConfig().load(str(path))
+    assert str(e.value) == (f"{path}:line 2: not a text .config: byte 0xe9 at offset 29 is not "
+                            "UTF-8")
+    with pytest.raises(ConfigError) as e:
+        KernelConfig().load(str(tmp_path / "missing.config"))
+    assert str(e.value).endswith("missing.config: cannot read: No such file or directory")

@@ -116,17 +116,18 @@ def test_retry_past_a_pinned_page():
 
 
 def test_default_board_with_cma_64m():
-    """The built-in board (vexpress-a9, 1 GiB, multi_v7_defconfig: no HIGHMEM, lowmem up to
-    0x90000000) with cma=64M prints what v4.9 prints: the area at the top of lowmem, then the
-    atomic pool from it; the daughterboard CLCD's frame buffer (1.5 MiB) comes from it too."""
+    """The built-in board (vexpress-a9, 1 GiB, multi_v7_defconfig: HIGHMEM, lowmem up to
+    0x90000000) with cma=64M prints what v4.9 prints: the area at the top of highmem (tried
+    first), then the atomic pool from it; the daughterboard CLCD's frame buffer (1.5 MiB)
+    comes from it too."""
     from cmaport.kernel.machine import Machine
 
     m = Machine(cmdline="console=ttyAMA0 cma=64M").boot()
     assert [l for l in m.dmesg() if l.startswith(("cma:", "DMA:"))] == [
-        "cma: Reserved 64 MiB at 0x8c000000",
+        "cma: Reserved 64 MiB at 0x9c000000",
         "DMA: preallocated 256 KiB pool for atomic coherent allocations",
     ]
     memory = next(l for l in m.dmesg() if l.startswith("Memory:"))
-    assert memory.endswith(", 65536K cma-reserved)")
+    assert memory.endswith(", 65536K cma-reserved, 196608K highmem)")
     with m:
         assert meminfo_cma() == (65536, 65536 - 256 - 1536)

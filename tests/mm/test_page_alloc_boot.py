@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """The page allocator in the full boot of the built-in board, and ``cmaport proc``.
 
-Values that depend only on the RAM (1 GiB at 0x60000000, truncated to 768 MiB of lowmem
-without CONFIG_HIGHMEM) and v4.9's rules are asserted exactly; values that depend on the
+Values that depend only on the RAM (1 GiB at 0x60000000: 768 MiB of lowmem and, with
+multi_v7_defconfig's CONFIG_HIGHMEM, 256 MiB of HighMem) and v4.9's rules are asserted exactly; values that depend on the
 reservations of other parts of the boot (the device tree blob, …) are checked through
 their relations (``Memory:`` available = the free pages at that moment, reserved = present
 - totalram - totalcma).
@@ -28,19 +28,23 @@ def booted():
 def test_boot_lines_in_v49_order(booted):
     # The built-in board boots with memblock=debug: leave memblock's own lines out.
     lines = [l for l in booted.dmesg() if not l.startswith(("memblock_", "MEMBLOCK", " "))
-             or l.startswith("  DMA") or l.startswith("    ")]
-    i = lines.index("On node 0 totalpages: 196608")
-    # mem_map (6 MiB) is allocated top-down below the 64 MiB default CMA area at 0x8c000000
-    assert lines[i + 1] == "free_area_init_node: node 0, pgdat c0b3b7c0, node_mem_map eba00000"
+             or l.startswith(("  DMA", "  HighMem", "    "))]
+    i = lines.index("On node 0 totalpages: 262144")
+    # mem_map (8 MiB for 1 GiB) is allocated top-down at the top of lowmem (0x8f800000): the
+    # 64 MiB default CMA area went to the top of highmem
+    assert lines[i + 1] == "free_area_init_node: node 0, pgdat c0b3b7c0, node_mem_map ef800000"
     j = lines.index("  DMA zone: 1536 pages used for memmap")
-    assert lines[j + 1:j + 3] == ["  DMA zone: 0 pages reserved",
-                                  "  DMA zone: 196608 pages, LIFO batch:31"]
-    built = lines.index("Built 1 zonelists in Zone order, mobility grouping on.  Total pages: 195072")
+    # no memmap line for HighMem: free_area_init_core charges mem_map to lowmem zones only
+    assert lines[j + 1:j + 4] == ["  DMA zone: 0 pages reserved",
+                                  "  DMA zone: 196608 pages, LIFO batch:31",
+                                  "  HighMem zone: 65536 pages, LIFO batch:15"]
+    built = lines.index("Built 1 zonelists in Zone order, mobility grouping on.  Total pages: 260608")
     cmdline = next(k for k, l in enumerate(lines) if l.startswith("Kernel command line:"))
     memory = next(k for k, l in enumerate(lines) if l.startswith("Memory:"))
     assert j < built < cmdline < memory
     assert lines[memory + 1] == "Virtual kernel memory layout:"
     assert lines[memory + 5] == "    lowmem  : 0xc0000000 - 0xf0000000   ( 768 MB)"
+    assert lines[memory + 6] == "    pkmap   : 0xbfe00000 - 0xc0000000   (   2 MB)"
     # postcore: the atomic DMA pool from the default CMA area, before the __init memory goes
     assert lines[-1] == "Freeing unused kernel memory: 1024K (c0a00000 - c0b00000)"
     assert "DMA: preallocated 256 KiB pool for atomic coherent allocations" in lines[memory:]
@@ -49,9 +53,11 @@ def test_boot_lines_in_v49_order(booted):
 def test_memory_line_values(booted):
     memory = next(l for l in booted.dmesg() if l.startswith("Memory:"))
     m = MEMORY_RE.fullmatch(memory)
-    assert m and m.group(10) is None  # no ", …K highmem" without CONFIG_HIGHMEM
+    # highmem: what free_highpages() freed, the 256 MiB of HighMem less the 64 MiB default
+    # CMA area at its top (still reserved at mem_init)
+    assert m and m.group(10) == "196608"
     available, physpages, reserved, cma = (int(m.group(i)) for i in (1, 2, 8, 9))
-    assert physpages == 786432
+    assert physpages == 1048576
     with booted:
         from cmaport.mm.page_alloc import page_alloc_c
 
@@ -84,7 +90,7 @@ def test_booted_machine_is_consistent_and_allocates(booted):
 
 def test_boot_stages_stop_where_asked():
     m = Machine().boot(until="setup_arch")
-    assert "On node 0 totalpages: 196608" in m.dmesg()
+    assert "On node 0 totalpages: 262144" in m.dmesg()
     assert not any(l.startswith("Built 1 zonelists") for l in m.dmesg())
     m = Machine().boot(until="mm_init")
     assert any(l.startswith("Memory:") for l in m.dmesg())
@@ -92,21 +98,26 @@ def test_boot_stages_stop_where_asked():
 
 
 @pytest.mark.slow
-def test_highmem_boot():
+def test_boot_without_highmem():
+    """CONFIG_HIGHMEM=n: v4.9 truncates the 1 GiB to the 768 MiB of lowmem, the default area
+    goes to the top of lowmem, and mem_map (6 MiB) below it."""
     from cmaport.kernel.config import KernelConfig
 
     cfg = KernelConfig()
-    cfg.set_assignment("CONFIG_HIGHMEM=y")
+    cfg.set_assignment("CONFIG_HIGHMEM=n")
     m = Machine(config=cfg).boot()
     lines = m.dmesg()
-    assert "  HighMem zone: 65536 pages, LIFO batch:15" in lines
+    assert "Truncating RAM at 0x60000000-0xa0000000 to -0x90000000" in lines
+    assert "On node 0 totalpages: 196608" in lines
+    assert "free_area_init_node: node 0, pgdat c0b3b7c0, node_mem_map eba00000" in lines
+    assert not any("HighMem zone" in l for l in lines)
+    assert ("Built 1 zonelists in Zone order, mobility grouping on.  Total pages: 195072"
+            in lines)
     memory = MEMORY_RE.fullmatch(next(l for l in lines if l.startswith("Memory:")))
-    # the 64 MiB default CMA area is placed in highmem first (its top); the highmem field
-    # counts only what free_highpages() freed, not the still-reserved CMA pages
-    assert memory.group(2) == "1048576" and memory.group(10) == "196608"
+    assert memory.group(2) == "786432" and memory.group(10) is None  # no ", …K highmem"
     assert memory.group(9) == "65536"
-    assert "cma: Reserved 64 MiB at 0x9c000000" in lines
-    assert "    pkmap   : 0xbfe00000 - 0xc0000000   (   2 MB)" in lines
+    assert "cma: Reserved 64 MiB at 0x8c000000" in lines
+    assert not any(l.startswith("    pkmap") for l in lines)
 
 
 def run(capsys, *argv):
@@ -119,7 +130,7 @@ def run(capsys, *argv):
 def test_cli_proc_buddyinfo(capsys):
     code, out, _ = run(capsys, "proc", "buddyinfo")
     assert code == 0
-    assert re.fullmatch(r"Node 0, zone      DMA( +\d+){12} \n", out)
+    assert re.fullmatch(r"Node 0, zone      DMA( +\d+){12} \nNode 0, zone  HighMem( +\d+){12} \n", out)
 
 
 def test_cli_proc_meminfo_with_options(capsys):

@@ -105,7 +105,7 @@ def test_zoneinfo_after_boot(mm):
         "      nr_kernel_stack 0",
         "      nr_bounce    0",
         "      nr_free_cma  0",
-        "        protection: (0, 0, 0)",
+        "        protection: (0, 0, 0, 0)",  # DMA, Normal, HighMem, Movable
         "  pagesets",
         "    cpu: 0",
     ]
@@ -144,9 +144,10 @@ def test_meminfo(mm_cma):
     assert lines[-1] == "CmaFree:           16384 kB"
     assert "CommitLimit:       29436 kB" in lines  # 14719 * 50 / 100 pages
     assert "KernelStack:           0 kB" in lines
-    assert "HighTotal" not in text  # no CONFIG_HIGHMEM
+    # CONFIG_HIGHMEM (multi_v7_defconfig) adds the High/Low lines, here with no highmem
+    assert "HighTotal:             0 kB" in lines and "LowTotal:          58876 kB" in lines
     assert all(re.fullmatch(r"[A-Za-z()_]+:\s+\d+ kB", l) for l in lines)
-    assert len(lines) == 36
+    assert len(lines) == 40
 
 
 def test_meminfo_highmem_lines(mm_factory):
@@ -156,6 +157,11 @@ def test_meminfo_highmem_lines(mm_factory):
         assert "HighTotal:        262144 kB" in lines
         assert "HighFree:         262144 kB" in lines
         assert lines.index("HighTotal:        262144 kB") == lines.index("Mlocked:               0 kB") + 1
+    # without CONFIG_HIGHMEM the four High/Low lines are not there at all
+    with mm_factory(settings=["CONFIG_HIGHMEM=n"]):
+        lines = meminfo_proc_show().splitlines()
+        assert not any(l.startswith(("HighTotal", "HighFree", "LowTotal", "LowFree")) for l in lines)
+        assert len(lines) == 36
 
 
 def test_vmstat(mm):
@@ -167,7 +173,7 @@ def test_vmstat(mm):
     assert names[14] == "nr_inactive_anon"
     assert names[40:42] == ["nr_dirty_threshold", "nr_dirty_background_threshold"]
     assert names[42:46] == ["pgpgin", "pgpgout", "pswpin", "pswpout"]
-    assert names[46:49] == ["pgalloc_dma", "pgalloc_normal", "pgalloc_movable"]
+    assert names[46:50] == ["pgalloc_dma", "pgalloc_normal", "pgalloc_high", "pgalloc_movable"]
     values = dict(l.split() for l in lines)
     assert values["nr_free_pages"] == str(14719 - 3)
     assert values["pgalloc_dma"] == "1"
@@ -187,7 +193,7 @@ def test_memory_line_and_zone_lines(mm):
         "  DMA zone: 16384 pages, LIFO batch:3",
         "Built 1 zonelists in Zone order, mobility grouping on.  Total pages: 16256",
         "Memory: 58876K/65536K available (7168K kernel code, 640K rwdata, 2048K rodata, "
-        "1024K init, 288K bss, 6660K reserved, 0K cma-reserved)",
+        "1024K init, 288K bss, 6660K reserved, 0K cma-reserved, 0K highmem)",
     ]
     levels = {r.text: r.level for r in mm.log.records}
     assert levels["On node 0 totalpages: 16384"] == 7  # KERN_DEBUG

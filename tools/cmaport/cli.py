@@ -3,31 +3,49 @@
 
 Every subcommand that runs a machine takes the same board options::
 
-    cmaport boot [--dtb FILE | --dts FILE] [--mem SIZE[@BASE]] [--cmdline "..."]
+    cmaport boot [--board NAME] [--dtb FILE | --dts FILE] [--mem SIZE[@BASE]] [--cmdline "..."]
                  [--config FILE] [--set CONFIG_X=V ...] [--initrd SIZE[@ADDR]]
-    cmaport proc NAME [board options]      # NAME: buddyinfo meminfo pagetypeinfo vmstat zoneinfo
+    cmaport proc NAME [board options]       # NAME: buddyinfo iomem meminfo pagetypeinfo vmstat
+                                            #       zoneinfo
     cmaport cma [board options] [--trace] [alloc:COUNT[:ALIGN][@AREA] | free:PFN:COUNT[@AREA] ...]
     cmaport trace [board options]           # /sys/kernel/debug/tracing/trace after the boot
 
-Bad input is one line on stderr and exit status 2; a kernel panic or BUG prints the log
-up to that point, then the reason, and exits with status 1.
+Bad input is one line on stderr and exit status 2; a kernel panic or BUG (or an access
+that no memory answers: an external abort) prints the log up to that point, then the
+reason, and exits with status 1.
 """
 
 import importlib.resources
+import re
 import sys
 
 import click
 
+from cmaport.arch.arm.hw.physmem import BusError
 from cmaport.kernel.errors import CmaportError, InputError, KernelBug, KernelPanic
+
+# A size as memparse() reads it: a C number (0x hex, 0 octal, decimal) and one suffix letter.
+_SIZE = re.compile(r"(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([KkMmGgTtPpEe]?)")
+_SUFFIX_SHIFT = {"": 0, "k": 10, "m": 20, "g": 30, "t": 40, "p": 50, "e": 60}
 
 
 def parse_size(text, option):
-    """Parse a size such as ``512M``, ``1G`` or ``0x20000000`` strictly (whole string)."""
+    """Parse a size such as ``512M``, ``1G`` or ``0x20000000`` strictly (whole string).
+
+    The value is memparse()'s; one that memparse() would wrap (beyond its 64-bit
+    ``unsigned long long``) is refused rather than shown wrapped.
+    """
     from cmaport.lib.cmdline import memparse
 
     value, rest = memparse(text)
-    if rest or not text or text[0] in "+-":
+    m = _SIZE.fullmatch(text)
+    if rest or not text or text[0] in "+-" or not m:
         raise InputError(option, f"{text!r} is not a size (a number with an optional K, M or G suffix)")
+    number = m.group(1)
+    exact = int(number, 16 if number[:2].lower() == "0x" else 8 if number[0] == "0" else 10)
+    exact <<= _SUFFIX_SHIFT[m.group(2).lower()]
+    if exact != value:
+        raise InputError(option, f"{text!r} is too large (it does not fit memparse()'s 64 bits)")
     return value
 
 
@@ -40,42 +58,56 @@ def parse_size_at(text, option):
 
 
 def build_board(dtb=None, dts=None, mem=None, initrd=None, board_name=None):
-    """Build the board the options describe (the built-in one by default)."""
-    from cmaport.arch.arm.hw.board import BOARDS, Board
+    """Build the board the options describe (the built-in one by default).
+
+    ``--dtb``/``--dts`` boot that tree on the hardware of ``--board`` if given, else of the
+    built-in board the tree's root ``compatible`` names (``board_with_tree``).
+    """
+    from cmaport.arch.arm.hw.board import BOARDS, board_with_tree
     from cmaport.arch.arm.hw.fdt_image import compile_dts, load_device_tree
 
     kw = {}
-    if initrd:
+    if initrd is not None:
         kw["initrd_size"], kw["initrd_addr"] = parse_size_at(initrd, "--initrd")
-    if dtb and dts:
+    if dtb is not None and dts is not None:
         raise InputError("--dtb/--dts", "give either a .dtb or a .dts, not both")
-    if board_name and (dtb or dts):
-        raise InputError("--board", "give either a built-in --board or a --dtb/--dts, not both")
-    if board_name and board_name not in BOARDS:
+    if board_name is not None and board_name not in BOARDS:
         raise InputError("--board", f"{board_name!r} is not a built-in board "
                          f"(one of: {', '.join(sorted(BOARDS))})")
     ram = None
-    if mem:
+    if mem is not None:
         size, base = parse_size_at(mem, "--mem")
         if size == 0:
             raise InputError("--mem", f"{mem!r}: RAM size is zero")
         ram = (base, size)
-    if dtb or dts:
-        path = dtb or dts
+    if dtb is not None or dts is not None:
+        path = dtb if dtb is not None else dts
         # A .dts may /include/ the built-in boards' sources (virt-base.dts, …).
         builtin = str(importlib.resources.files("cmaport.arch.arm.boot.dts"))
-        blob = load_device_tree(path) if dtb else compile_dts(path, include_dirs=[builtin])
-        board = Board(name=path, dtb=blob, source=path, **kw)
-        if ram is not None:
-            base = ram[0] if ram[0] is not None else board.dt_ram()[0][0] if board.dt_ram() else None
-            if base is None:
-                raise InputError("--mem", f"{path} has no /memory node: give the base as --mem SIZE@BASE")
-            board.ram = [(base, ram[1])]
+        if dtb is not None:
+            blob = load_device_tree(path)
+        else:
+            blob = compile_dts(path, include_dirs=[builtin])
+        board = board_with_tree(blob, path, board_name, **kw)
+        if ram is not None and ram[0] is None:
+            # as QEMU's -m: the RAM is where the machine has it; a tree that names no
+            # built-in board says where with its /memory
+            if board.name in BOARDS:
+                ram = (BOARDS[board.name]().ram_base(), ram[1])
+            elif board.dt_ram():
+                ram = (min(board.dt_ram())[0], ram[1])
+            else:
+                raise InputError("--mem", f"{mem!r}: {path} describes no RAM to take the base "
+                                 "from; give it as --mem SIZE@BASE")
     else:
         board = BOARDS[board_name or "vexpress-a9"](**kw)
-        if ram is not None:
-            base = ram[0] if ram[0] is not None else board.ram_base()
-            board.ram = [(base, ram[1])]
+        if ram is not None and ram[0] is None:
+            ram = (board.ram_base(), ram[1])
+    if ram is not None:
+        board.ram = [ram]
+        board.ram_source = "--mem"
+    if initrd is not None:
+        board.initrd_source = "--initrd"
     board.validate()
     return board
 
@@ -122,9 +154,11 @@ def board_options(fn):
     options = [
         click.option("--board", metavar="NAME",
                      help="a built-in board: vexpress-a9 (the default) or virt (QEMU's, the oracle's)"),
-        click.option("--dtb", type=click.Path(dir_okay=False), help="boot this device tree blob"),
-        click.option("--dts", type=click.Path(dir_okay=False),
-                     help="compile this device tree source with dtc and boot it"),
+        click.option("--dtb", metavar="FILE",
+                     help="boot this device tree blob (on the hardware of --board, or of the "
+                          "built-in board its root compatible names)"),
+        click.option("--dts", metavar="FILE",
+                     help="compile this device tree source with dtc and boot it (as --dtb)"),
         click.option("--mem", metavar="SIZE[@BASE]",
                      help="RAM size (and base), replacing the device tree's /memory as QEMU's -m does"),
         click.option("--cmdline", metavar='"..."',
@@ -149,19 +183,28 @@ def _report(machine):
 def boot_machine(options, until=None, timestamps=False):
     """Build and boot a machine from the board options.
 
-    A kernel panic or BUG prints the log so far and the reason, and exits with status 1.
+    A kernel panic or BUG, or an access no memory answers (an external abort, which the
+    kernel would report as an oops), prints the log so far and the reason, and exits with
+    status 1.
     """
     m = build_machine(**options)
     try:
         m.boot(until=until)
-    except (KernelPanic, KernelBug) as e:
+    except (KernelPanic, KernelBug, BusError) as e:
         m.log.flush()
         click.echo(m.log.text(timestamps=timestamps), nl=False)
         _report(m)
-        click.echo(f"cmaport: the kernel stopped: {e}", err=True)
+        click.echo(f"cmaport: the kernel stopped: {_stop_reason(e)}", err=True)
         sys.exit(1)
     m.log.flush()
     return m
+
+
+def _stop_reason(e):
+    """The one-line reason a kernel stopped."""
+    if isinstance(e, BusError):
+        return f"external abort (bus error): {e}"
+    return str(e)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -205,7 +248,10 @@ def read_proc(machine, name):
 @board_options
 @click.argument("name", type=click.Choice(sorted(PROC_FILES)), metavar="NAME")
 def proc(name, **options):
-    """Boot the board and print /proc/NAME (buddyinfo, meminfo, pagetypeinfo, vmstat, zoneinfo)."""
+    """Boot the board and print /proc/NAME.
+
+    NAME: buddyinfo, iomem, meminfo, pagetypeinfo, vmstat, zoneinfo.
+    """
     m = boot_machine(options)
     click.echo(read_proc(m, name), nl=False)
     _report(m)
@@ -216,19 +262,35 @@ def proc(name, **options):
 _NUMBER = r"(?:0[xX][0-9a-fA-F]+|[0-9]+)"
 
 
+# The C parameter each number of an action is passed as: (name, C type); all are 32-bit
+# on this ARM. cma_alloc(struct cma *, size_t count, unsigned int align) and
+# cma_release(struct cma *, const struct page *, unsigned int count), the pfn an
+# unsigned long.
+_CMA_ACTION_PARAMS = {
+    "alloc": (("COUNT", "cma_alloc()'s size_t count"),
+              ("ALIGN", "cma_alloc()'s unsigned int align")),
+    "free": (("PFN", "an unsigned long pfn"), ("COUNT", "cma_release()'s unsigned int count")),
+}
+
+
 def parse_cma_action(text):
     """Parse one ``cmaport cma`` action; returns ``(kind, numbers, area)``.
 
     ``alloc:COUNT[:ALIGN][@AREA]`` and ``free:PFN:COUNT[@AREA]``; numbers are decimal or
-    ``0x`` hex. Anything else is an ``InputError`` naming the action.
+    ``0x`` hex and must fit the C parameter they are passed as (32 bits). AREA is
+    everything after the first ``@`` that follows the numbers, so it may hold ``@`` itself
+    (a device-tree node such as ``cma2@48800000``). Anything else is an ``InputError``
+    naming the action.
     """
-    import re
-
-    m = re.fullmatch(r"(alloc|free)((?::%s)+)(?:@([^@\s]+))?" % _NUMBER, text)
+    m = re.fullmatch(r"(alloc|free)((?::%s)+)(?:@(\S+))?" % _NUMBER, text)
     if m:
         kind = m.group(1)
         numbers = [int(x, 0) for x in m.group(2)[1:].split(":")]
         if (kind == "alloc" and len(numbers) in (1, 2)) or (kind == "free" and len(numbers) == 2):
+            for value, (name, ctype) in zip(numbers, _CMA_ACTION_PARAMS[kind]):
+                if value > 0xFFFFFFFF:
+                    raise InputError("cmaport cma", f"{text!r}: {name} {value:#x} does not fit "
+                                     f"{ctype} (32 bits on this ARM)")
             return kind, numbers, m.group(3)
     raise InputError("cmaport cma", f"{text!r} is not an action: use alloc:COUNT[:ALIGN][@AREA] "
                      f"or free:PFN:COUNT[@AREA] (numbers in decimal or 0x hex)")
@@ -328,7 +390,7 @@ def cma_command(actions, show_trace, **options):
     AREA is the slot number, cma-N, the device-tree node name, or default
     (the default: the default area, else the first one).
     """
-    parsed = [parse_cma_action(a) for a in actions]  # bad actions: before anything runs
+    parsed = [parse_cma_action(a) for a in actions]  # bad actions: before the boot
     m = boot_machine(options)
     out = []
     with m:
@@ -341,8 +403,23 @@ def cma_command(actions, show_trace, **options):
             out += cma_area_lines(c)
         # every area is looked up before the first action runs (a bad name changes nothing)
         targets = [find_cma_area(action[2]) for action in parsed]
-        for action, c in zip(parsed, targets):
-            out += run_cma_action(action, c)
+        for text, action, c in zip(actions, parsed, targets):
+            m.log.flush()
+            before = len(m.dmesg())
+            try:
+                out += run_cma_action(action, c)
+            except InputError as e:
+                # what the earlier actions did stays visible
+                click.echo("\n".join(out))
+                _report(m)
+                raise InputError(f"cma action {text!r}", str(e)) from None
+            except CmaportError as e:  # KernelBug, KernelPanic, BusError, WouldBlock
+                m.log.flush()
+                click.echo("\n".join(out + m.dmesg()[before:]))
+                _report(m)
+                click.echo(f"cmaport: the kernel stopped in cma action {text!r}: {_stop_reason(e)}",
+                           err=True)
+                sys.exit(1)
         if show_trace:
             from cmaport.kernel.trace.trace import tracing_read_trace
 
@@ -371,14 +448,26 @@ def trace(**options):
     _report(m)
 
 
+# click >= 8.2 raises this when a group gets no arguments (8.1 prints the help itself)
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", None)
+
+
 def main(argv=None):
     """Entry point of the ``cmaport`` console script."""
     try:
         cli.main(args=argv, prog_name="cmaport", standalone_mode=False)
     except click.exceptions.Abort:
         sys.exit(130)
+    except click.exceptions.UsageError as e:
+        if _NO_ARGS_IS_HELP is not None and isinstance(e, _NO_ARGS_IS_HELP):
+            e.show()  # no arguments at all: the help is the message
+            sys.exit(2)
+        # one line, as every other input error; the hint names the command's help
+        hint = f" (see '{e.ctx.command_path} --help')" if e.ctx is not None else ""
+        click.echo(f"cmaport: error: {e.format_message()}{hint}", err=True)
+        sys.exit(2)
     except click.exceptions.ClickException as e:
-        e.show()
+        click.echo(f"cmaport: error: {e.format_message()}", err=True)
         sys.exit(2)
     except InputError as e:
         click.echo(f"cmaport: error: {e}", err=True)

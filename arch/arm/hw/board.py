@@ -9,7 +9,12 @@ kernel: patch the blob (``/memory`` to match the RAM, ``/chosen``), copy it and 
 initrd into RAM, and give the kernel the blob's physical address (``r2``).
 
 Placement follows QEMU's ARM loader: the kernel at RAM base + 0x8000, the initrd at
-RAM base + min(RAM/2, 128 MiB), the blob on the next 4 KiB boundary after the initrd.
+RAM base + min(RAM/2, 128 MiB), the blob on the next 4 KiB boundary after the initrd (at
+RAM base + min(RAM/2, 128 MiB) when there is none).
+
+A board booting a user's device tree (``board_with_tree``) takes the rest of its hardware
+(the CPU, the device memory, the bootloader's command line) from a built-in board: the one
+named, or the one whose root ``compatible`` the tree carries.
 
 Every check here runs before anything is built, so a bad board changes nothing.
 """
@@ -26,6 +31,15 @@ from cmaport.kernel.errors import BoardError
 SZ_1M = 1 << 20
 PHYS_LIMIT = 1 << 32  # no LPAE: the physical address space is 32-bit
 KERNEL_TEXT_OFFSET = 0x8000  # where QEMU/U-Boot put a zImage's decompressed image
+# Where the modelled kernel image ends, from the start of RAM: ``_end - PAGE_OFFSET`` of the
+# default image of arch/arm/kernel/vmlinux_lds.py (KernelImage, CONFIG_DEBUG_RODATA's 1 MiB
+# section alignment). The hardware layer imports nothing of the kernel, so the number is
+# kept here; tests/arm/test_early_boot.py checks it against the linker symbols.
+KERNEL_IMAGE_END = 0xBE8000
+# v4.9's __fixup_pv_table (arch/arm/kernel/head.S) needs PHYS_OFFSET - PAGE_OFFSET to be a
+# multiple of 16 MiB (one rotated 8-bit immediate); it branches to __error (a silent hang)
+# otherwise. PHYS_OFFSET is the start of RAM here (the kernel is loaded at RAM + TEXT_OFFSET).
+PHYS_OFFSET_ALIGN = 16 * SZ_1M
 
 
 @attrs.define
@@ -72,6 +86,10 @@ class Board:
     :param cpu: keyword arguments for each core's ``CP15`` (the CPU's identification)
     :param device_memory: on-board device memory (SRAM) ``[(base, size, name)]``: not RAM
         (not in ``/memory``), but reads and writes there reach real bytes
+    :param ram_source: the input that gave ``ram`` (``--mem``), named by errors about the
+        RAM (``None``: ``source``)
+    :param initrd_source: the input that asked for the initrd (``--initrd``), named by
+        errors about its placement (``None``: ``source``)
     """
 
     name: str
@@ -84,6 +102,8 @@ class Board:
     ncpus: int = 1
     cpu: dict = attrs.Factory(dict)
     device_memory: list = attrs.Factory(list)
+    ram_source: str = None
+    initrd_source: str = None
     _tree: object = attrs.field(default=None, init=False, repr=False)
 
     def tree(self):
@@ -97,15 +117,32 @@ class Board:
         root, _ = self.tree()
         ac, sc = _root_cells(root)
         banks = []
+        if ac + sc == 0:
+            # Model: tuples of no cells cannot be read; the kernel's own scan reports the
+            # cell counts (drivers/of/fdt.py: _cells_unusable)
+            return banks
         for node in _memory_nodes(root):
             reg = node.get_u32s("reg") or []
             for i in range(len(reg) // (ac + sc)):
                 chunk = reg[i * (ac + sc):(i + 1) * (ac + sc)]
-                base = fdt_image.cells(chunk[:ac], ac)[0]
-                size = fdt_image.cells(chunk[ac:], sc)[0]
+                base = fdt_image.cells(chunk[:ac], ac)[0] if ac else 0
+                size = fdt_image.cells(chunk[ac:], sc)[0] if sc else 0
                 if size:
                     banks.append((base, size))
         return banks
+
+    def _no_ram_reason(self):
+        """Simulated: why the firmware's tree gives no RAM (for the error message)."""
+        root, _ = self.tree()
+        ac, sc = _root_cells(root)
+        nodes = _memory_nodes(root)
+        if not nodes:
+            return "the device tree has no /memory node"
+        if ac + sc == 0 or not sc:
+            return (f"its /memory cannot be read with the root's #address-cells = <{ac}> and "
+                    f"#size-cells = <{sc}>")
+        return ("its /memory node%s describe%s no RAM (no reg tuple with a non-zero size)"
+                % (("s", "") if len(nodes) > 1 else ("", "s")))
 
     def ram_banks(self):
         """Simulated: the RAM that is really there (the override, else the blob's)."""
@@ -120,18 +157,36 @@ class Board:
         """
         self.tree()
         banks = self.ram_banks()
+        ram_src = self.ram_source or self.source
         if not banks:
-            raise BoardError(self.source, "the board has no RAM (no /memory node and no --mem)")
+            raise BoardError(self.source, f"the board has no RAM: {self._no_ram_reason()}, and "
+                             "no --mem gives it")
         for base, size in banks:
             if size <= 0:
-                raise BoardError(self.source, f"RAM bank at {base:#x} has size {size}")
-            if base + size > PHYS_LIMIT:
-                raise BoardError(self.source,
+                raise BoardError(ram_src, f"RAM bank at {base:#x} has size {size}")
+            if base < 0 or base + size > PHYS_LIMIT:
+                raise BoardError(ram_src,
                                  f"RAM {base:#x}+{size:#x} ends at {base + size:#x}, above the 32-bit "
                                  f"physical address space (the model has no LPAE)")
         for (b1, s1), (b2, s2) in zip(sorted(banks), sorted(banks)[1:]):
             if b1 + s1 > b2:
-                raise BoardError(self.source, f"RAM banks {b1:#x}+{s1:#x} and {b2:#x}+{s2:#x} overlap")
+                raise BoardError(ram_src, f"RAM banks {b1:#x}+{s1:#x} and {b2:#x}+{s2:#x} overlap")
+        base, size0 = min(banks)
+        if base % PHYS_OFFSET_ALIGN:
+            raise BoardError(ram_src, f"RAM starts at {base:#x}, which is not 16 MiB aligned: the "
+                             "kernel is loaded at RAM + 0x8000 and v4.9's __fixup_pv_table "
+                             "(head.S) stops the boot unless PHYS_OFFSET is a multiple of 16 MiB")
+        k0, k1 = self.kernel_phys(), self.kernel_end()
+        if k1 > base + size0:
+            raise BoardError(ram_src, f"{_mib(size0)} of RAM at {base:#x} cannot hold the kernel "
+                             f"image, loaded at {k0:#x} and ending at {k1:#x} "
+                             f"({_mib(KERNEL_IMAGE_END)} from the start of RAM)")
+        dtb = self._dtb_place()
+        if not self.initrd_size and dtb < k1 and k0 < dtb + len(self.dtb):
+            raise BoardError(ram_src, f"{_mib(size0)} of RAM is too small: the bootloader puts the "
+                             f"device tree at {dtb:#x} (RAM base + min(RAM/2, 128 MiB)), inside "
+                             f"the kernel image ({k0:#x}-{k1 - 1:#x}); give at least "
+                             f"{_mib(_min_ram_for_dtb())}")
         regions = sorted(tuple(r) for r in self.device_memory)
         for base, size, name in regions:
             if size <= 0 or base < 0 or base + size > PHYS_LIMIT:
@@ -139,25 +194,44 @@ class Board:
                                  f"not fit the 32-bit physical address space")
             for b, s in banks:
                 if base < b + s and b < base + size:
-                    raise BoardError(self.source, f"device memory {name!r} at {base:#x}+{size:#x} "
+                    raise BoardError(ram_src, f"device memory {name!r} at {base:#x}+{size:#x} "
                                      f"overlaps RAM {b:#x}+{s:#x}")
         for (b1, s1, n1), (b2, s2, n2) in zip(regions, regions[1:]):
             if b1 + s1 > b2:
                 raise BoardError(self.source, f"device memory {n1!r} and {n2!r} overlap")
         if self.initrd_size:
+            initrd_src = self.initrd_source or self.source
             start, size = self._initrd_place()
             if not any(b <= start and start + size <= b + s for b, s in banks):
-                raise BoardError(self.source, f"initrd {start:#x}+{size:#x} does not fit in RAM")
-            k0, k1 = self.kernel_phys(), self.kernel_phys() + 16 * SZ_1M
+                raise BoardError(initrd_src, f"initrd {start:#x}+{size:#x} does not fit in RAM")
             if start < k1 and k0 < start + size:
-                raise BoardError(self.source, f"initrd {start:#x}+{size:#x} overlaps the kernel "
+                raise BoardError(initrd_src, f"initrd {start:#x}+{size:#x} overlaps the kernel "
                                  f"image loaded at {k0:#x}")
+            if not any(b <= dtb and dtb + len(self.dtb) <= b + s for b, s in banks):
+                raise BoardError(initrd_src, f"the bootloader puts the device tree after the "
+                                 f"initrd, at {dtb:#x}, and it does not fit in RAM there")
+            if dtb < k1 and k0 < dtb + len(self.dtb):
+                raise BoardError(initrd_src, f"the bootloader puts the device tree after the "
+                                 f"initrd, at {dtb:#x}, inside the kernel image "
+                                 f"({k0:#x}-{k1 - 1:#x})")
 
     def ram_base(self):
         return min(b for b, _ in self.ram_banks())
 
     def kernel_phys(self):
         return self.ram_base() + KERNEL_TEXT_OFFSET
+
+    def kernel_end(self):
+        """Simulated: the end of the kernel image in RAM (``_end`` as a physical address)."""
+        return self.ram_base() + KERNEL_IMAGE_END
+
+    def _dtb_place(self):
+        """Simulated: where QEMU's loader puts the blob (after the initrd, if there is one)."""
+        base, size0 = min(self.ram_banks())
+        if self.initrd_size:
+            start, size = self._initrd_place()
+            return (start + size + 0xFFF) & ~0xFFF
+        return base + min(size0 // 2, 128 * SZ_1M)
 
     def _initrd_place(self):
         banks = self.ram_banks()
@@ -201,15 +275,21 @@ class Board:
             chosen.set_cells("linux,initrd-start", [(initrd_start, 1)])
             chosen.set_cells("linux,initrd-end", [(initrd_start + self.initrd_size, 1)])
         blob = fdt_image.build_dtb(root, rsv)
-        base, size0 = min(banks)
-        dtb_phys = base + min(size0 // 2, 128 * SZ_1M)
-        if self.initrd_size:
-            dtb_phys = (initrd_start + self.initrd_size + 0xFFF) & ~0xFFF
+        dtb_phys = self._dtb_place()
         if not physmem.is_ram(dtb_phys, len(blob)):
             raise BoardError(self.source, f"the device tree blob ({len(blob)} bytes) does not fit "
                              f"in RAM at {dtb_phys:#x}")
         physmem.write(dtb_phys, blob)
         return Handover(blob, dtb_phys, self.kernel_phys(), initrd_start, self.initrd_size)
+
+
+def _mib(n):
+    return f"{n // SZ_1M} MiB" if n % SZ_1M == 0 else f"{n:#x} bytes"
+
+
+def _min_ram_for_dtb():
+    """Simulated: the least RAM (in whole MiB) for which QEMU's blob lands above the image."""
+    return (2 * KERNEL_IMAGE_END + SZ_1M - 1) // SZ_1M * SZ_1M
 
 
 def builtin_dtb(name):
@@ -255,3 +335,38 @@ def virt_board(ram_size=512 * SZ_1M, bootargs="console=ttyAMA0", **kw):
 
 # Model-only: the built-in boards by name (the CLI's --board).
 BOARDS = {"vexpress-a9": default_board, "virt": virt_board}
+
+# Model-only: the root ``compatible`` string by which a device tree names a built-in board.
+BOARD_COMPATIBLES = {"arm,vexpress,v2p-ca9": "vexpress-a9", "linux,dummy-virt": "virt"}
+
+
+def board_for_tree(root):
+    """Simulated: the built-in board a parsed tree's root ``compatible`` names (or ``None``)."""
+    for compatible in root.get_strs("compatible"):
+        if compatible in BOARD_COMPATIBLES:
+            return BOARD_COMPATIBLES[compatible]
+    return None
+
+
+def board_with_tree(blob, source, name=None, **kw):
+    """Simulated: a board that boots the device tree ``blob`` (read from ``source``).
+
+    The hardware — the CPU, the device memory, the bootloader's command line — is that of
+    the built-in board ``name``, or, when ``name`` is ``None``, of the built-in board whose
+    root ``compatible`` the tree carries (``BOARD_COMPATIBLES``). A tree that names none
+    gets a generic board: the default CPU, no device memory, no command line of the
+    bootloader's. The RAM is the tree's ``/memory`` (``ram=`` replaces it, as ``--mem``
+    does); a tree with its own ``/chosen/bootargs`` keeps them.
+
+    :raises DeviceTreeError: the blob cannot be read
+    """
+    root, _ = fdt_image.parse_dtb(blob, source)
+    if name is None:
+        name = board_for_tree(root)
+    if name is None:
+        return Board(source, blob, source=source, **kw)
+    hw = BOARDS[name]()
+    chosen = root.find("/chosen")
+    bootargs = None if chosen is not None and "bootargs" in chosen.props else hw.bootargs
+    return Board(name, blob, source=source, bootargs=bootargs, ncpus=hw.ncpus, cpu=dict(hw.cpu),
+                 device_memory=list(hw.device_memory), **kw)

@@ -16,6 +16,7 @@ module is that firmware code. It is written independently of the kernel's libfdt
 """
 
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -127,8 +128,13 @@ class Node:
 
 
 def cells(values, ncells):
-    """Split a big-endian cell list into numbers of ``ncells`` cells each."""
+    """Split a big-endian cell list into numbers of ``ncells`` cells each.
+
+    ``ncells`` of 0 (or less) gives no numbers: groups of no cells cannot be counted.
+    """
     out = []
+    if ncells <= 0:
+        return out
     for i in range(0, len(values) - ncells + 1, ncells):
         v = 0
         for c in values[i:i + ncells]:
@@ -280,13 +286,17 @@ def dtc_available():
 def compile_dts(path, include_dirs=()):
     """Simulated: compile a ``.dts`` file with the system ``dtc`` (and ``cpp`` for #include).
 
-    :raises DeviceTreeError: ``dtc`` (or ``cpp``) is missing, or the source does not compile
+    :raises DeviceTreeError: the file cannot be read, ``dtc`` (or ``cpp``) is missing, or the
+        source does not compile (the compiler's first error, with its file:line, on one line)
     """
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            source = f.read()
+    except OSError as e:
+        raise DeviceTreeError(path, f"cannot read: {e.strerror or e}") from None
     if not dtc_available():
         raise DeviceTreeError(path, "cannot compile a .dts: the device-tree compiler `dtc` is "
                               "not on PATH (install device-tree-compiler, or pass a .dtb)")
-    with open(path, encoding="utf-8", errors="replace") as f:
-        source = f.read()
     dirs = [os.path.dirname(os.path.abspath(path))] + list(include_dirs)
     inc = []
     for d in dirs:
@@ -303,7 +313,7 @@ def compile_dts(path, include_dirs=()):
                 cpp_args += ["-I", d]
             pre = subprocess.run(cpp_args + [path], capture_output=True, text=True)
             if pre.returncode != 0:
-                raise DeviceTreeError(path, "cpp failed: " + pre.stderr.strip())
+                raise DeviceTreeError(path, "cpp failed: " + _one_line(pre.stderr))
             fd, tmp = tempfile.mkstemp(suffix=".dts")
             with os.fdopen(fd, "w") as f:
                 f.write(pre.stdout)
@@ -311,11 +321,33 @@ def compile_dts(path, include_dirs=()):
         res = subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb"] + inc + [src_path],
                              capture_output=True)
         if res.returncode != 0:
-            raise DeviceTreeError(path, "dtc failed: " + res.stderr.decode(errors="replace").strip())
+            raise DeviceTreeError(path, "dtc failed: "
+                                  + _one_line(res.stderr.decode(errors="replace")))
         return res.stdout
     finally:
         if tmp:
             os.unlink(tmp)
+
+
+# gcc's source excerpt under a diagnostic: "    2 | #include ..." and "      |   ^~~~"
+_EXCERPT = re.compile(r"^\s*\d*\s*\|")
+_LOCATED = re.compile(r"(?:^|\s)\S+:\d+[.:]\d+")
+
+
+def _one_line(stderr):
+    """Simulated: a compiler's error output as one line.
+
+    The first error that names a file:line comes first (else the first error, else the
+    first line); the other lines follow in parentheses, ``; ``-separated.
+    """
+    lines = [l.strip() for l in stderr.splitlines() if l.strip() and not _EXCERPT.match(l)]
+    if not lines:
+        return "no message"
+    errors = [l for l in lines if "error" in l.lower()]
+    located = [l for l in errors if _LOCATED.search(l)]
+    head = (located or errors or lines)[0]
+    rest = [l for l in lines if l is not head]
+    return head + (" (" + "; ".join(rest) + ")" if rest else "")
 
 
 def load_device_tree(path, include_dirs=()):

@@ -9,13 +9,24 @@ An access must lie inside one RAM bank or one device-memory region; anything els
 ``BusError`` (an external abort on real hardware).
 """
 
+from cmaport.kernel.errors import CmaportError
+
 PAGE_SHIFT = 12
 PAGE_SIZE = 1 << PAGE_SHIFT
 _ZERO_PAGE = bytes(PAGE_SIZE)
 
 
-class BusError(Exception):
-    """Simulated: an access to a physical address with no memory behind it."""
+class BusError(CmaportError):
+    """Simulated: an access to a physical address with no memory behind it.
+
+    On real hardware an external abort, which the kernel reports as an oops; ``addr`` and
+    ``size`` say what was accessed.
+    """
+
+    def __init__(self, addr, size):
+        self.addr = addr
+        self.size = size
+        super().__init__(f"physical access {addr:#x}+{size:#x} is outside RAM and device memory")
 
 
 class PhysicalMemory:
@@ -50,7 +61,7 @@ class PhysicalMemory:
 
     def _check(self, addr, size):
         if not self.is_backed(addr, size):
-            raise BusError(f"physical access {addr:#x}+{size:#x} is outside RAM and device memory")
+            raise BusError(addr, size)
 
     def read(self, addr, size):
         """Simulated: ``size`` bytes from physical address ``addr``."""
