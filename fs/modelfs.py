@@ -65,6 +65,7 @@ def modelfs_writepage(page, wbc):
 
 
 def _aops(migratepage):
+    """Model-only: a modelfs file's address_space_operations, with ``migratepage`` as given."""
     from cmaport.mm.page_writeback import __set_page_dirty_nobuffers
 
     return address_space_operations(readpage=modelfs_readpage, writepage=modelfs_writepage,

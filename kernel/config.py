@@ -41,6 +41,7 @@ class Symbol:
 
 
 def _S(name, type_, default, origin, **kw):
+    """Model-only: a ``Symbol`` named ``CONFIG_<name>`` (shorthand for the table below)."""
     return Symbol("CONFIG_" + name, type_, default, origin, **kw)
 
 
@@ -145,6 +146,7 @@ def _eval_depends(expr, lookup):
     i = 0
 
     def atom():
+        """Model-only: parse one operand (``!x``, ``(…)`` or a symbol); return its truth."""
         nonlocal i
         t = tokens[i]
         i += 1
@@ -157,6 +159,7 @@ def _eval_depends(expr, lookup):
         return bool(lookup("CONFIG_" + t))
 
     def conj():
+        """Model-only: parse operands joined by ``&&``."""
         nonlocal i
         v = atom()
         while tokens[i] == "&&":
@@ -165,6 +168,7 @@ def _eval_depends(expr, lookup):
         return v
 
     def disj():
+        """Model-only: parse ``&&`` groups joined by ``||``."""
         nonlocal i
         v = conj()
         while tokens[i] == "||":
@@ -222,6 +226,7 @@ class KernelConfig:
 
     # -- reading ---------------------------------------------------------------
     def _raw(self, name):
+        """Model-only: the stored value of ``name``, dependencies not applied (``None``: unknown)."""
         return self._values.get(name)
 
     def defined(self, name):

@@ -47,6 +47,7 @@ class cost_state:
 
 
 def _state():
+    """Model-only: this machine's cost state, its counters and cost table filled on first use."""
     s = cost_state.get()
     if s.counters is None:
         s.counters = dict.fromkeys(DEFAULT_COSTS, 0)

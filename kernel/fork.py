@@ -33,6 +33,7 @@ class fork_c:
 
 
 def _mms():
+    """Model-only: the running machine's list of live mms (made on first use)."""
     s = fork_c.get()
     if s.mms is None:
         s.mms = []

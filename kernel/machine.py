@@ -43,6 +43,7 @@ def statics(cls):
     cls = attrs.define(slots=True)(cls)
 
     def get(cls=cls):
+        """Model-only: the running machine's instance of this class, created on first use."""
         m = _running.get()
         if m is None:
             this_machine()  # raises the explanatory error

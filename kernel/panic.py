@@ -71,6 +71,7 @@ def model_only_frame(fn):
 
 
 def _caller(depth):
+    """Model-only: ``(module, function)`` of the Python frame ``depth`` calls above the caller."""
     f = sys._getframe(depth + 1)
     return f.f_globals.get("__name__", "?"), f.f_code.co_name
 
@@ -128,6 +129,11 @@ def __warn(file, line, function, message, depth):
 
 
 def _warn_at(condition, fmt, args, line, depth, once_key=None):
+    """include/asm-generic/bug.h: what WARN*() share — __warn() if ``condition`` holds.
+
+    The _ONCE variants pass ``once_key`` and report once per call site. Returns
+    ``condition``, as the macros do.
+    """
     if not condition:
         return condition
     module, function = _caller(depth + 1)

@@ -104,6 +104,7 @@ class LogBuffer:
             self._emit(rec)
 
     def _emit(self, rec):
+        """Model-only: hand a finished record to the listeners (live output)."""
         for fn in self.listeners:
             fn(rec)
 
@@ -168,6 +169,7 @@ class PrFmt:
         self.debug_symbol = debug
 
     def _print(self, header, fmt, args):
+        """include/linux/printk.h: what each pr_*() expands to — printk(level pr_fmt(fmt), …)."""
         m = this_machine()
         text = vsnprintf(self.pr_fmt + fmt, args)
         m.log.store(None, header + text)

@@ -10,10 +10,12 @@ KSTRTOX_OVERFLOW = 1 << 31
 
 
 def _tolower(c):
+    """include/linux/ctype.h: _tolower() — one character in lower case (``""``, C's NUL, stays)."""
     return c.lower() if c else c
 
 
 def _isxdigit(c):
+    """include/linux/ctype.h: isxdigit() — a hexadecimal digit (``""``, C's NUL, is not)."""
     return bool(c) and c in "0123456789abcdefABCDEF"
 
 

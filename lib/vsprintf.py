@@ -61,7 +61,7 @@ _cache = {}
 
 
 def _parse(fmt):
-    """Split a format string into literal text and conversion tuples (cached)."""
+    """lib/vsprintf.c: format_decode() for a whole format — text and conversion tuples (cached)."""
     parts = _cache.get(fmt)
     if parts is not None:
         return parts
@@ -180,6 +180,7 @@ def special_hex_number(num, size):
 
 
 def _symbol_name(ptr):
+    """Model-only: the name ``%pF``/``%pS`` print: a function's Python name (no kallsyms)."""
     if isinstance(ptr, str):
         return ptr
     return getattr(ptr, "__name__", repr(ptr))

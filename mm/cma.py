@@ -96,6 +96,7 @@ class cma:
 
 
 def _cma_areas_factory():
+    """mm/cma.c: cma_areas[MAX_CMA_AREAS] — the empty slots (``index`` is model-only)."""
     return [cma(index=i) for i in range(this_machine().config.MAX_CMA_AREAS)]
 
 
@@ -121,7 +122,7 @@ def cma_address(c):
 
 
 def _cma_min_alignment():
-    """``PAGE_SIZE << max(MAX_ORDER - 1, pageblock_order)`` — the alignment every area needs."""
+    """mm/cma.c: ``PAGE_SIZE << max(MAX_ORDER - 1, pageblock_order)`` — every area's alignment."""
     cfg = this_machine().config
     return PAGE_SIZE << max(cfg.MAX_ORDER - 1, cfg.pageblock_order)
 
@@ -149,7 +150,7 @@ def cma_get_size(c):
 
 
 def cma_get_name(c):
-    """Model-only (not in v4.9): the area's name — the ``cma-<slot>`` of v4.9's debugfs.
+    """Model-only: the area's name (not in v4.9) — the ``cma-<slot>`` of v4.9's debugfs.
 
     v4.9's ``struct cma`` has no name; later kernels added one (``cma_get_name`` in
     v4.15). The model names an area after the directory mm/cma_debug.c gives it.
@@ -158,7 +159,7 @@ def cma_get_name(c):
 
 
 def cma_for_each_area(it, data):
-    """Model-only (not in v4.9; v4.16 added it): call ``it(cma, data)`` for every area in use.
+    """Model-only: call ``it(cma, data)`` for every area in use (not in v4.9; v4.16 added it).
 
     Stops at the first non-zero return value and returns it; 0 otherwise.
     """
@@ -315,7 +316,7 @@ def cma_activate_area(c):
     c.bitmap = bitmap_alloc_zeroed(cma_bitmap_maxno(c))
 
     def zone_of(p):
-        # page_zone(pfn_to_page(p)), with the model's answer for a pfn outside mem_map
+        """mm/cma.c: cma_activate_area()'s page_zone(pfn_to_page(p)); past mem_map, ``None``."""
         if not _page_exists(p):
             this_machine().diagnose(
                 "cma_activate_area",
@@ -506,7 +507,7 @@ def cma_declare_contiguous(base, size, limit, alignment, order_per_bit, fixed):
         return -EINVAL, None
 
     def err(code):
-        # the "err:" label: every failure from here on prints the rounded size
+        """mm/cma.c: cma_declare_contiguous()'s ``err:`` — print the rounded size, fail."""
         _pr.err("Failed to reserve %ld MiB\n", size // SZ_1M)
         return code, None
 

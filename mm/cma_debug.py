@@ -194,6 +194,7 @@ def cma_alloc_write(c, val):
 
 
 def _s32(x):
+    """Model-only: C's ``int`` of a ``u64`` — the low 32 bits, sign-extended."""
     x &= 0xFFFFFFFF
     return x - (1 << 32) if x & 0x80000000 else x
 
@@ -221,7 +222,7 @@ def cma_debugfs_add_one(c, idx):
     d = "%s/%s/" % (s.cma_debugfs_root, name)
 
     def simple(get):
-        # DEFINE_SIMPLE_ATTRIBUTE(..., "%llu\n")
+        """include/linux/fs.h: DEFINE_SIMPLE_ATTRIBUTE() with ``%llu`` — a read-only u64 file."""
         return lambda: vsnprintf("%llu\n", (get(),))
 
     s.files[d + "alloc"] = (None, lambda v: cma_alloc_write(c, v))

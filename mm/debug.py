@@ -25,6 +25,7 @@ def struct_page_address(page):
 
 
 def _pointer_value(v):
+    """Model-only: the value ``%p`` prints for a pointer field (``None`` for NULL)."""
     if v is None:
         return None
     if isinstance(v, int):

@@ -226,7 +226,7 @@ def __next_mem_range(nid, flags, type_a, type_b):
     idx_b = 0
 
     def step():
-        # One call of the C function: returns (start, end, nid) or None at the end.
+        """mm/memblock.c: __next_mem_range(), one call — ``(start, end, nid)`` or ``None``."""
         nonlocal idx_a, idx_b
         while idx_a < type_a.cnt:
             m = type_a.regions[idx_a]
@@ -293,6 +293,7 @@ def __next_mem_range_rev(nid, flags, type_a, type_b):
     idx_b = type_b.cnt if type_b is not None else 0
 
     def step():
+        """mm/memblock.c: __next_mem_range_rev(), one call — ``(start, end, nid)`` or ``None``."""
         nonlocal idx_a, idx_b
         while idx_a >= 0:
             m = type_a.regions[idx_a]

@@ -796,6 +796,7 @@ def wp_page_copy(fe, orig_pte, old_page):
     page_copied = 0
 
     def oom():
+        """mm/memory.c: wp_page_copy()'s ``oom:`` label — drop old_page, return VM_FAULT_OOM."""
         if old_page is not None:
             put_page(old_page)
         return VM_FAULT_OOM

@@ -467,6 +467,10 @@ def __unmap_and_move(page, newpage, force, mode):
         lock_page(page)
 
     def locked_part():
+        """mm/migrate.c: __unmap_and_move() with the page locked, up to out_unlock_both.
+
+        Returns ``(rc, whether newpage was locked)``.
+        """
         nonlocal anon_vma
         page_was_mapped = 0
         rc = -EAGAIN

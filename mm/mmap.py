@@ -500,8 +500,8 @@ def _vma_copy(vma):
 
 
 def vma_adjust(vma, start, end, pgoff, insert):
-    """mm/mmap.c: vma_adjust() — change a VMA's range, inserting ``insert`` beside it
-    (the split case; Model: no merge cases, as nothing merges)."""
+    """include/linux/mm.h: vma_adjust(), mm/mmap.c: __vma_adjust() — change a VMA's range,
+    inserting ``insert`` beside it (the split case; Model: no merge cases, as nothing merges)."""
     mm = vma.vm_mm
     if vma.vm_file is not None and insert is not None:
         # __vma_link_file(insert) happens before the range changes, as in C

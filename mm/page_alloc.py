@@ -217,7 +217,8 @@ CONTIG_PAGE_DATA_DATA_OFFSET = 0x3B7C0
 
 
 def _sysctl_lowmem_reserve_ratio():
-    """The initialiser of ``sysctl_lowmem_reserve_ratio[MAX_NR_ZONES-1]`` for this configuration."""
+    """mm/page_alloc.c: the initialiser of ``sysctl_lowmem_reserve_ratio[MAX_NR_ZONES-1]``
+    for this configuration."""
     z = zone_type.get()
     ratios = []
     if z.ZONE_DMA is not None:
@@ -1974,13 +1975,14 @@ def warn_alloc(gfp_mask, fmt, *args):
 
 
 def _vsnprintf(fmt, args):
+    """Model-only: lib/vsprintf.py's vsnprintf(), imported when first called."""
     from cmaport.lib.vsprintf import vsnprintf
 
     return vsnprintf(fmt, args)
 
 
 def debug_guardpage_minorder():
-    """mm/page_alloc.c: debug_guardpage_minorder() — 0 without CONFIG_DEBUG_PAGEALLOC."""
+    """include/linux/mm.h: debug_guardpage_minorder() — 0 without CONFIG_DEBUG_PAGEALLOC."""
     return 0
 
 
@@ -2307,11 +2309,18 @@ def __free_pages(page, order):
     """mm/page_alloc.c: __free_pages() — drop a reference; on the last one free the block
     (order 0 through the per-cpu list)."""
     rc = _running.get()._statics[struct_page_arrays]._refcount
-    if rc[page] > 1:
-        # put_page_testzero() inlined (a static inline in C): not the last reference.
-        rc[page] -= 1
+    # put_page_testzero() is a static inline: its two ordinary outcomes are done here, and
+    # only a count that is already 0 or below (a bad free it reports) takes the call.
+    v = rc[page]
+    if v > 1:
+        rc[page] = v - 1
         return
-    if put_page_testzero(page):
+    if v == 1:
+        rc[page] = 0
+        last = True
+    else:
+        last = put_page_testzero(page)
+    if last:
         if order == 0:
             free_hot_cold_page(page, False)
         else:
@@ -2612,7 +2621,7 @@ def zoneref_set_zone(zone, zoneref):
 
 
 def check_highest_zone(k):
-    """mm/mempolicy: check_highest_zone() — policy_zone matters only with NUMA."""
+    """include/linux/mempolicy.h: check_highest_zone() — policy_zone matters only with NUMA."""
 
 
 def build_zonelists_node(pgdat, zl, nr_zones):
@@ -3502,6 +3511,7 @@ def is_free_buddy_page(page):
 
 
 def _register_initcalls():
+    """Model-only: register this file's initcall (``core_initcall(init_per_zone_wmark_min)``)."""
     from cmaport.include.linux.init import core_initcall
 
     core_initcall(init_per_zone_wmark_min)
@@ -3826,6 +3836,7 @@ def alloc_contig_range(start, end, migratetype):
     cc.migratepages = LIST_HEAD()  # INIT_LIST_HEAD(&cc.migratepages)
 
     def cc_gone():
+        """Model-only: release ``cc.migratepages``' list head slot as ``cc`` goes out of scope."""
         # Model: cc lived on the stack; its list head slot is given back (it is empty:
         # migration either emptied it or put the leftovers back).
         if list_empty(cc.migratepages):

@@ -83,6 +83,7 @@ from cmaport.kernel.machine import statics  # noqa: E402
 
 
 def _per_cpu_pagevecs():
+    """Model-only: one empty pagevec per possible CPU (a ``DEFINE_PER_CPU`` pagevec)."""
     from cmaport.mm.page_alloc import num_possible_cpus
 
     return [pagevec() for _ in range(max(num_possible_cpus(), 1))]
@@ -102,6 +103,7 @@ class swap_c:
 
 
 def _this_cpu():
+    """Model-only: the CPU whose per-cpu pagevec is used — smp_processor_id()."""
     from cmaport.mm.page_alloc import smp_processor_id
 
     return smp_processor_id()
@@ -163,6 +165,7 @@ def rotate_reclaimable_page(page):
 
 
 def _is_compound(page):
+    """Model-only: PageCompound(), imported when first called."""
     from cmaport.include.linux.page_flags import PageCompound
 
     return PageCompound(page)

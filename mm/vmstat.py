@@ -79,6 +79,7 @@ def _event_text():
 
 
 def _zone_event_names():
+    """Model-only: the per-zone event names (``pgalloc_<zone>`` …) of this configuration's zones."""
     suffixes = [_ZONE_SUFFIX[n] for n in zone_type.get().zone_names]
     return {p: [f"{p}_{s}" for s in suffixes] for p in ("pgalloc", "allocstall", "pgskip")}
 

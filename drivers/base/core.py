@@ -287,7 +287,7 @@ def dev_warn(dev, fmt, *args):
 
 
 def dev_notice(dev, fmt, *args):
-    """drivers/base/core.c: _dev_notice()."""
+    """drivers/base/core.c: dev_notice()."""
     __dev_printk(KERN_NOTICE, dev, fmt, args)
 
 

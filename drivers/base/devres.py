@@ -27,7 +27,7 @@ class devres:
 
 
 def devres_alloc(release, size, gfp=0):
-    """drivers/base/devres.c: devres_alloc() — a new, not yet added, managed resource."""
+    """include/linux/device.h: devres_alloc() — a new, not yet added, managed resource."""
     return devres(release=release, size=size)
 
 

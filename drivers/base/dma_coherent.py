@@ -93,6 +93,7 @@ def dma_init_coherent_memory(phys_addr, device_addr, size, flags):
 
     # goto out: one exit path that undoes what was done
     def out():
+        """drivers/base/dma-coherent.c: dma_init_coherent_memory()'s ``out:`` — unmap, fail."""
         if mem_base is not None:
             if flags & DMA_MEMORY_MAP:
                 memunmap(mem_base)

@@ -118,6 +118,7 @@ def RESERVEDMEM_OF_DECLARE(compat, name=None):
     """
 
     def register(fn):
+        """include/linux/of_reserved_mem.h: RESERVEDMEM_OF_DECLARE() — add ``fn`` to the table."""
         _reservedmem_of_entries.append(of_device_id(
             name if name is not None else fn.__name__, compat, fn, fn.__module__,
             next(_reservedmem_seq)))

@@ -34,11 +34,11 @@ class field_ptr:
     attr: str
 
     def get(self):
-        """``*p``."""
+        """Model-only: ``*p`` — read the field."""
         return getattr(self.obj, self.attr)
 
     def set(self, value):
-        """``*p = value``."""
+        """Model-only: ``*p = value`` — write the field."""
         setattr(self.obj, self.attr, value)
 
 

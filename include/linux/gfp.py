@@ -294,6 +294,7 @@ def _render_gfpflags(flags):
 
 
 def _register():
+    """Model-only: hook the ``%pGg`` renderer into lib/vsprintf.py at import."""
     from cmaport.lib.vsprintf import register_flags_renderer
 
     register_flags_renderer("g", _render_gfpflags)

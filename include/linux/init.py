@@ -153,6 +153,7 @@ def early_param(name):
     """include/linux/init.h: early_param() — a handler run by ``parse_early_param``."""
 
     def register(fn):
+        """include/linux/init.h: early_param() — the decorator: ``fn`` handles ``name``."""
         return __setup_param(name, fn, True)
 
     return register
@@ -162,6 +163,7 @@ def __setup(name):
     """include/linux/init.h: __setup() — an obsolete-style handler, matched by prefix."""
 
     def register(fn):
+        """include/linux/init.h: __setup() — the decorator: ``fn`` handles ``name``."""
         return __setup_param(name, fn, False)
 
     return register
@@ -190,7 +192,9 @@ _initcalls = []
 
 
 def _initcall(level):
+    """include/linux/init.h: __define_initcall() — the decorator of one initcall level."""
     def register(fn):
+        """include/linux/init.h: __define_initcall() — put ``fn`` in this level's section."""
         _initcalls.append(initcall_entry(level, fn, fn.__module__, next(_sequence)))
         return fn
 
@@ -225,6 +229,7 @@ def initcalls(level):
     in link order, then its sync ones."""
 
     def of_level(name):
+        """Model-only: the functions of one level name (plain or ``_sync``), in link order."""
         return [e.fn for e in link_table(e for e in _initcalls if e.level == name)]
 
     return of_level(level) + of_level(level + "_sync")

@@ -48,6 +48,7 @@ class movable_mapping:
 
     @property
     def model_address(self):
+        """Model-only: the tagged pointer — the mapping's address with PAGE_MAPPING_MOVABLE set."""
         return getattr(self.untagged, "model_address", 0) | PAGE_MAPPING_MOVABLE
 
 

@@ -111,6 +111,7 @@ FOLL_COW = 0x4000
 
 
 def _pages():
+    """Model-only: the running machine's ``struct page`` field arrays."""
     return _running.get()._statics[struct_page_arrays]
 
 
@@ -561,7 +562,7 @@ def vma_pages(vma):
 
 
 def is_cow_mapping(flags):
-    """include/linux/mm.h: is_cow_mapping() — private and may be written."""
+    """mm/internal.h: is_cow_mapping() — private and may be written."""
     return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE
 
 

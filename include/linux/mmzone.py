@@ -235,7 +235,7 @@ class zone_type:
 
 
 def MAX_NR_ZONES():
-    """include/generated/bounds.h: MAX_NR_ZONES for this machine's configuration."""
+    """kernel/bounds.c: MAX_NR_ZONES (include/generated/bounds.h) for this machine's configuration."""
     return zone_type.get().MAX_NR_ZONES
 
 

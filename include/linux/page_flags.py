@@ -82,6 +82,7 @@ TAIL_MAPPING = 0x400
 
 
 def _pages():
+    """Model-only: the running machine's ``struct page`` field arrays."""
     return _running.get()._statics[struct_page_arrays]
 
 
@@ -121,15 +122,18 @@ def clear_compound_head(page):
 # --- the flag accessor generators (the PAGEFLAG() family of macros) ----------------
 
 def _policy_page(policy, page):
+    """include/linux/page-flags.h: PF_ANY() & co. — the page that holds the flag."""
     if policy in ("PF_HEAD", "PF_NO_TAIL"):
         return compound_head(page)
     return page
 
 
 def _make_test(uname, bit, policy):
+    """include/linux/page-flags.h: TESTPAGEFLAG() — make ``PageX()``."""
     mask = 1 << bit
     if policy in ("PF_HEAD", "PF_NO_TAIL"):
         def test(page):
+            """include/linux/page-flags.h: PageX() — the flag of the compound head."""
             s = _running.get()._statics[struct_page_arrays]
             head = s.lru_next[page]
             if head < 0 and head & 1:
@@ -137,6 +141,7 @@ def _make_test(uname, bit, policy):
             return bool(s.flags[page] & mask)
     else:
         def test(page):
+            """include/linux/page-flags.h: PageX() — the flag of the page itself."""
             return bool(_running.get()._statics[struct_page_arrays].flags[page] & mask)
     test.__name__ = test.__qualname__ = "Page" + uname
     test.__doc__ = f"include/linux/page-flags.h: Page{uname}() — test PG_{_lname(bit)} ({policy})."
@@ -144,9 +149,11 @@ def _make_test(uname, bit, policy):
 
 
 def _make_set(prefix, uname, bit, policy):
+    """include/linux/page-flags.h: SETPAGEFLAG(), __SETPAGEFLAG() — make ``[__]SetPageX()``."""
     mask = 1 << bit
 
     def set_(page):
+        """include/linux/page-flags.h: [__]SetPageX() — set the flag (named below)."""
         page = _policy_page(policy, page)
         _pages().flags[page] |= mask
     set_.__name__ = set_.__qualname__ = prefix + "SetPage" + uname
@@ -157,9 +164,11 @@ def _make_set(prefix, uname, bit, policy):
 
 
 def _make_clear(prefix, uname, bit, policy):
+    """include/linux/page-flags.h: CLEARPAGEFLAG(), __CLEARPAGEFLAG() — make ``[__]ClearPageX()``."""
     mask = ~(1 << bit) & 0xFFFFFFFF
 
     def clear(page):
+        """include/linux/page-flags.h: [__]ClearPageX() — clear the flag (named below)."""
         page = _policy_page(policy, page)
         _pages().flags[page] &= mask
     clear.__name__ = clear.__qualname__ = prefix + "ClearPage" + uname
@@ -168,9 +177,11 @@ def _make_clear(prefix, uname, bit, policy):
 
 
 def _make_testset(uname, bit, policy, clear):
+    """include/linux/page-flags.h: TESTSETFLAG(), TESTCLEARFLAG() — make Test{Set,Clear}PageX()."""
     mask = 1 << bit
 
     def testop(page):
+        """include/linux/page-flags.h: TestSetPageX(), TestClearPageX() — return the old value."""
         page = _policy_page(policy, page)
         flags = _pages().flags
         old = bool(flags[page] & mask)
@@ -192,10 +203,12 @@ _BIT_NAMES = {v: k[3:] for k, v in list(globals().items())
 
 
 def _lname(bit):
+    """Model-only: a flag bit's name for the docstrings (``lru`` for PG_lru), else its number."""
     return _BIT_NAMES.get(bit, str(bit))
 
 
 def _export(*fns):
+    """Model-only: make generated accessors module globals, under their own names."""
     g = globals()
     for fn in fns:
         g[fn.__name__] = fn
@@ -473,6 +486,7 @@ def _render_pageflags(flags):
 
 
 def _register():
+    """Model-only: hook the ``%pGp`` renderer into lib/vsprintf.py at import."""
     from cmaport.lib.vsprintf import register_flags_renderer
 
     register_flags_renderer("p", _render_pageflags)

@@ -11,6 +11,7 @@ from cmaport.kernel.machine import _running
 
 
 def _rc():
+    """Model-only: the running machine's ``_refcount`` array."""
     return _running.get()._statics[struct_page_arrays]._refcount
 
 

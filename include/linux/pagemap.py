@@ -78,7 +78,7 @@ def mapping_set_gfp_mask(mapping, mask):
 
 
 def page_index(page):
-    """include/linux/pagemap.h: page_index() — ``page->index`` (no swap cache)."""
+    """include/linux/mm.h: page_index() — ``page->index`` (no swap cache)."""
     return struct_page_arrays.get().index[page]
 
 

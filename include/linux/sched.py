@@ -43,6 +43,7 @@ class task_struct:
 
 
 def _init_task():
+    """init/init_task.c: init_task — the boot CPU's idle task (pid 0, ``swapper/0``)."""
     return task_struct(pid=0, comm="swapper/0", flags=PF_KTHREAD)
 
 
@@ -57,7 +58,7 @@ class sched_c:
 
 
 def current():
-    """arch/arm/include/asm/current.h: current — the task running on this CPU."""
+    """include/asm-generic/current.h: current — the task running on this CPU."""
     s = sched_c.get()
     return s.current if s.current is not None else s.init_task
 

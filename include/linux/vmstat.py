@@ -64,6 +64,7 @@ UNEVICTABLE_PGSTRANDED = "unevictable_pgs_stranded"
 
 
 def _vm():
+    """Model-only: the running machine's mm/vmstat.c statics (the global counters)."""
     return _running.get()._statics[_mm_vmstat.vmstat_c]
 
 

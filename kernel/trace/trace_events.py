@@ -69,6 +69,7 @@ def TRACE_EVENT(system, name, print_fmt, assign=None):
     _ftrace_events.append(call)
 
     def trace_fn(*args):
+        """include/linux/tracepoint.h: trace_<name>() — commit an entry if the event is on."""
         if not trace_event_enabled(call):
             return  # the static key is off
         trace_event_buffer_commit(call, assign(*args) if assign is not None else args)

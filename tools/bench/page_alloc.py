@@ -105,8 +105,17 @@ def main():
     for name, r in results.items():
         print(f"{name:34} {r['boot_s']*1000:6.0f}ms {r['simulated_pages']:8d} {r['bytes_per_page']:7.1f}"
               f" {r['peak_rss_mib']:6.0f}MiB {r['order0_pairs_per_s']:10,.0f} {r['order3_pairs_per_s']:10,.0f}")
-    print(f"goals: boot of the 1 GiB board < {GOALS['boot_s']} s, <= {GOALS['bytes_per_page']} bytes per page, "
-          f">= {GOALS['order0_pairs_per_s']:,} order-0 pairs/s")
+    default = results["vexpress-a9 1 GiB (default)"]
+    checks = [
+        (f"boot of the 1 GiB board < {GOALS['boot_s']} s", default["boot_s"] < GOALS["boot_s"]),
+        (f"<= {GOALS['bytes_per_page']} bytes of RSS per simulated page",
+         all(r["bytes_per_page"] <= GOALS["bytes_per_page"] for r in results.values())),
+        (f">= {GOALS['order0_pairs_per_s']:,} order-0 alloc+free pairs/s",
+         all(r["order0_pairs_per_s"] >= GOALS["order0_pairs_per_s"] for r in results.values())),
+    ]
+    for text, ok in checks:
+        print(f"goal {'met   ' if ok else 'MISSED'}  {text}")
+    print("(throughput depends on the machine and its load; run it on an idle machine)")
 
 
 if __name__ == "__main__":

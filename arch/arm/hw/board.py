@@ -62,6 +62,7 @@ class Hardware:
 
 
 def _root_cells(root):
+    """Simulated: the root node's ``(#address-cells, #size-cells)``."""
     ac = root.get_u32s("#address-cells")
     sc = root.get_u32s("#size-cells")
     # drivers/of/fdt.c defaults when the root does not say (OF_ROOT_NODE_*_CELLS_DEFAULT)
@@ -69,6 +70,7 @@ def _root_cells(root):
 
 
 def _memory_nodes(root):
+    """Simulated: the root's memory nodes (``device_type = "memory"``, ``memory``, ``memory@…``)."""
     return [n for n in root.children
             if n.get_str("device_type") == "memory" or n.name == "memory" or n.name.startswith("memory@")]
 
@@ -216,9 +218,11 @@ class Board:
                                  f"({k0:#x}-{k1 - 1:#x})")
 
     def ram_base(self):
+        """Simulated: the base address of the lowest RAM bank."""
         return min(b for b, _ in self.ram_banks())
 
     def kernel_phys(self):
+        """Simulated: where the loader puts the kernel (RAM base + ``KERNEL_TEXT_OFFSET``)."""
         return self.ram_base() + KERNEL_TEXT_OFFSET
 
     def kernel_end(self):
@@ -234,6 +238,7 @@ class Board:
         return base + min(size0 // 2, 128 * SZ_1M)
 
     def _initrd_place(self):
+        """Simulated: ``(address, size)`` of the initrd — as asked, else QEMU's place for it."""
         banks = self.ram_banks()
         base, size0 = min(banks)
         if self.initrd_addr is not None:
@@ -284,6 +289,7 @@ class Board:
 
 
 def _mib(n):
+    """Simulated: a size for an error message — ``N MiB`` when whole, else hex bytes."""
     return f"{n // SZ_1M} MiB" if n % SZ_1M == 0 else f"{n:#x} bytes"
 
 

@@ -47,18 +47,20 @@ class Node:
             self.add(c)
 
     def add(self, child):
+        """Simulated: append ``child`` to this node's children; returns it."""
         child.parent = self
         self.children.append(child)
         return child
 
     def child(self, name):
+        """Simulated: the direct child named ``name`` (with its unit address), or ``None``."""
         for c in self.children:
             if c.name == name:
                 return c
         return None
 
     def find(self, path):
-        """The node at an absolute path (``/reserved-memory/linux,cma``), or ``None``."""
+        """Simulated: the node at an absolute path (``/reserved-memory/linux,cma``), or ``None``."""
         node = self
         for part in path.strip("/").split("/"):
             if not part:
@@ -69,6 +71,7 @@ class Node:
         return node
 
     def ensure(self, path):
+        """Simulated: the node at an absolute path, creating the missing nodes on the way."""
         node = self
         for part in path.strip("/").split("/"):
             if not part:
@@ -80,43 +83,50 @@ class Node:
         return node
 
     def path(self):
+        """Simulated: this node's absolute path (``/`` for the root)."""
         if self.parent is None:
             return "/"
         parent = self.parent.path()
         return (parent if parent != "/" else "") + "/" + self.name
 
     def walk(self, depth=0):
+        """Simulated: this node and its descendants, depth first, as ``(node, depth)``."""
         yield self, depth
         for c in self.children:
             yield from c.walk(depth + 1)
 
     # -- property helpers ----------------------------------------------------
     def get_u32s(self, name):
+        """Simulated: a property as big-endian u32 cells (``None`` if absent)."""
         v = self.props.get(name)
         if v is None:
             return None
         return list(struct.unpack(">%dI" % (len(v) // 4), v[: len(v) // 4 * 4]))
 
     def get_str(self, name):
+        """Simulated: a string property's first string (``None`` if absent)."""
         v = self.props.get(name)
         if v is None:
             return None
         return v.split(b"\0", 1)[0].decode("utf-8", "replace")
 
     def get_strs(self, name):
+        """Simulated: a string-list property's strings (``[]`` if absent)."""
         v = self.props.get(name)
         if v is None:
             return []
         return [s.decode("utf-8", "replace") for s in v.split(b"\0")[:-1]]
 
     def set_u32s(self, name, values):
+        """Simulated: set a property to big-endian u32 cells."""
         self.props[name] = struct.pack(">%dI" % len(values), *values)
 
     def set_str(self, name, s):
+        """Simulated: set a property to one NUL-terminated string."""
         self.props[name] = s.encode() + b"\0"
 
     def set_cells(self, name, numbers_and_cells):
-        """Set a property from ``[(value, ncells), ...]`` (big-endian cells)."""
+        """Simulated: set a property from ``[(value, ncells), ...]`` (big-endian cells)."""
         out = []
         for value, ncells in numbers_and_cells:
             for i in reversed(range(ncells)):
@@ -128,7 +138,7 @@ class Node:
 
 
 def cells(values, ncells):
-    """Split a big-endian cell list into numbers of ``ncells`` cells each.
+    """Simulated: split a big-endian cell list into numbers of ``ncells`` cells each.
 
     ``ncells`` of 0 (or less) gives no numbers: groups of no cells cannot be counted.
     """
@@ -144,6 +154,7 @@ def cells(values, ncells):
 
 
 def _u32(blob, off, what):
+    """Simulated: the big-endian u32 at ``off``; past the end, ``DeviceTreeError`` naming ``what``."""
     if off + 4 > len(blob):
         raise DeviceTreeError("device tree blob", f"truncated: {what} at offset {off:#x} "
                               f"runs past the end ({len(blob):#x} bytes)")
@@ -179,6 +190,7 @@ def parse_dtb(blob, source="device tree blob"):
         rsv.append((addr, size))
 
     def string_at(nameoff):
+        """Simulated: the name at ``nameoff`` in the strings block (which must hold it)."""
         start = off_strings + nameoff
         end = blob.find(b"\0", start, off_strings + size_strings)
         if nameoff >= size_strings or end < 0:
@@ -242,6 +254,7 @@ def build_dtb(root, memreserve=(), boot_cpuid_phys=0):
     string_offsets = {}
 
     def nameoff(name):
+        """Simulated: ``name``'s offset in the strings block, added on first use."""
         if name not in string_offsets:
             string_offsets[name] = len(strings)
             strings.extend(name.encode() + b"\0")
@@ -250,6 +263,7 @@ def build_dtb(root, memreserve=(), boot_cpuid_phys=0):
     st = bytearray()
 
     def emit(node):
+        """Simulated: write ``node`` and its subtree into the structure block."""
         st.extend(struct.pack(">I", FDT_BEGIN_NODE))
         st.extend(node.name.encode() + b"\0")
         while len(st) % 4:

@@ -43,6 +43,7 @@ class PhysicalMemory:
         self.frames = {}  # frame number -> bytearray(PAGE_SIZE)
 
     def is_ram(self, addr, size=1):
+        """Simulated: whether ``[addr, addr + size)`` lies in one RAM bank."""
         for base, sz in self.banks:
             if base <= addr and addr + size <= base + sz:
                 return True
@@ -60,6 +61,7 @@ class PhysicalMemory:
         return self.is_ram(addr, size) or self.is_device_memory(addr, size)
 
     def _check(self, addr, size):
+        """Simulated: raise ``BusError`` unless the access reaches memory."""
         if not self.is_backed(addr, size):
             raise BusError(addr, size)
 
@@ -126,4 +128,5 @@ class PhysicalMemory:
 
     @property
     def resident_frames(self):
+        """Simulated: how many 4 KiB frames are stored (written and not zeroed since)."""
         return len(self.frames)

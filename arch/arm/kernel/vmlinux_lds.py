@@ -23,6 +23,7 @@ SZ_1M = 1 << 20
 
 
 def _align(x, a):
+    """Model-only: ``x`` rounded up to a multiple of ``a`` (a power of two), as ``ALIGN()``."""
     return (x + a - 1) & ~(a - 1)
 
 

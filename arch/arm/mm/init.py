@@ -379,12 +379,15 @@ def mem_init():
     vmalloc_start = (high_memory + VMALLOC_OFFSET) & ~(VMALLOC_OFFSET - 1)
 
     def MLK(b, t):
+        """arch/arm/mm/init.c: MLK() — ``b, t`` and the size in KiB."""
         return (b, t, (t - b) >> 10)
 
     def MLM(b, t):
+        """arch/arm/mm/init.c: MLM() — ``b, t`` and the size in MiB."""
         return (b, t, (t - b) >> 20)
 
     def MLK_ROUNDUP(b, t):
+        """arch/arm/mm/init.c: MLK_ROUNDUP() — ``b, t`` and the size in KiB, rounded up."""
         return (b, t, DIV_ROUND_UP(t - b, 1024))
 
     fmt = ("Virtual kernel memory layout:\n"

@@ -192,12 +192,12 @@ def _div(a, b, what):
 
 
 def PICOS2KHZ(a, what="PICOS2KHZ"):
-    """include/linux/fb.h: PICOS2KHZ() — a pixel period in ps as a frequency in kHz."""
+    """include/uapi/linux/fb.h: PICOS2KHZ() — a pixel period in ps as a frequency in kHz."""
     return _div(1000000000, a, what)
 
 
 def KHZ2PICOS(a, what="KHZ2PICOS"):
-    """include/linux/fb.h: KHZ2PICOS() — a frequency in kHz as a pixel period in ps."""
+    """include/uapi/linux/fb.h: KHZ2PICOS() — a frequency in kHz as a pixel period in ps."""
     return _div(1000000000, a, what)
 
 

@@ -12,6 +12,7 @@ MPIDR_SMP_VALUE = 0x2 << 30
 
 
 def _cp15():
+    """Model-only: the boot CPU's cp15 (core 0), which these ``mrc``/``mcr`` reach."""
     return this_machine().hw.cpus[0]
 
 
@@ -36,10 +37,10 @@ def get_cr():
 
 
 def set_csselr(value):
-    """arch/arm/kernel/setup.c: the ``mcr p15, 2, …, c0, c0, 0`` that selects a cache level."""
+    """arch/arm/include/asm/cachetype.h: set_csselr() — ``mcr p15, 2, …, c0, c0, 0`` (CSSELR)."""
     _cp15().mcr(2, 0, 0, 0, value)
 
 
 def read_ccsidr():
-    """arch/arm/kernel/setup.c: the ``mrc p15, 1, …, c0, c0, 0`` that reads CCSIDR."""
+    """arch/arm/include/asm/cachetype.h: read_ccsidr() — ``mrc p15, 1, …, c0, c0, 0`` (CCSIDR)."""
     return _cp15().mrc(1, 0, 0, 0)

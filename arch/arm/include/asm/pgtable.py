@@ -210,7 +210,7 @@ def pmd_none(pmd):
 
 
 def pmd_present(pmd):
-    """arch/arm/include/asm/pgtable.h: pmd_present()."""
+    """arch/arm/include/asm/pgtable-2level.h: pmd_present()."""
     return pmd is not None
 
 
