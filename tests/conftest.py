@@ -7,7 +7,8 @@
   tools/oracle_facts.py from the oracle's logs (Debian's 6.1 armmp kernel under QEMU);
 * ``boot(name, until=None)`` (``machine(name)``: built, not booted) — a v4.9 model machine
   set up like that sample: the board
-  QEMU emulated (``virt``: RAM at 0x40000000; ``vexpress-a9``: the built-in V2P-CA9), its
+  QEMU emulated (``virt``: RAM at 0x40000000; ``vexpress-a9``/``vexpress-a15``: the built-in
+  V2P-CA9 / V2P-CA15), its
   RAM, the sample's device tree (compiled from tests/data/oracle/dts with ``dtc``; the test
   is skipped without it), the sample's command line, QEMU's initramfs size, and
   arch/arm/configs/oracle_armmp.config (the oracle kernel's CMA options for a v4.9 build);
@@ -71,7 +72,8 @@ def initrd_size(name):
     else:
         dtb = _dtb_for(setup)
         if dtb is None:
-            dtb = builtin_dtb("vexpress-v2p-ca9.dtb")
+            dtb = builtin_dtb("vexpress-v2p-ca15-tc1.dtb" if setup["machine"] == "vexpress-a15"
+                              else "vexpress-v2p-ca9.dtb")
         blob = 2 * (len(dtb) + 10000)
     return (entry[1] + 1 - start - blob) & ~0xFFF
 
@@ -84,7 +86,7 @@ def oracle_boot(name, until=None):
 def oracle_machine(name):
     """The v4.9 model machine for sample ``name``, built but not booted."""
     from cmaport.arch.arm.hw.board import (CORTEX_A15, VEXPRESS_VIDEO_SRAM, Board, default_board,
-                                           virt_board)
+                                           vexpress_a15_board, virt_board)
     from cmaport.kernel.config import KernelConfig
     from cmaport.kernel.machine import Machine
 
@@ -93,11 +95,11 @@ def oracle_machine(name):
     ram = setup["ram_mib"] * SZ_1M
     cmdline = sample["cmdline"]
     machine = setup["machine"]
-    if machine not in ("virt", "vexpress-a9"):
-        pytest.skip(f"{name}: the model has no {machine} board")
     dtb = _dtb_for(setup)
     irs = initrd_size(name)
-    if machine == "virt":
+    if machine == "vexpress-a15":
+        board = vexpress_a15_board(ram_size=ram, bootargs=cmdline, initrd_size=irs)
+    elif machine == "virt":
         if dtb is None:
             board = virt_board(ram_size=ram, bootargs=cmdline, initrd_size=irs)
         else:

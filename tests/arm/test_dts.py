@@ -78,3 +78,9 @@ def test_dtc_error_is_one_line_with_file_and_line(tmp_path):
     assert "\n" not in msg
     assert msg.startswith(f"{src}: dtc failed: Error: {src}:4.")
     assert msg.endswith("(FATAL ERROR: Unable to parse input tree)")
+
+
+@needs_dtc
+def test_vexpress_a15_blob_is_its_source_compiled():
+    assert (fdt_image.compile_dts(str(DTS_DIR / "vexpress-v2p-ca15-tc1.dts"))
+            == builtin_dtb("vexpress-v2p-ca15-tc1.dtb"))

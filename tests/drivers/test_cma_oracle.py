@@ -46,7 +46,6 @@ V49 = {
 PREFIX_ONLY = {"virt-dt-bad-cells"}
 # CmaFree depends on the workload of the boot (§16.3, §18 #11/#12): v4.9 idle is CmaTotal - 256.
 WORKLOAD_CMAFREE = {"virt-cmdline-cma256M-1024", "virt-cmdline-cma256M-1024-cmaprobe"}
-NOT_MODELLED = {"vexpress-a15-default-1024": "the model has no vexpress-a15 board"}
 CRASHES = {"virt-dt-errors"}
 
 
@@ -74,8 +73,6 @@ SAMPLES = sorted(__import__("json").load(
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_boot_lines_and_cma_counters(oracle, name):
-    if name in NOT_MODELLED:
-        pytest.skip(NOT_MODELLED[name])
     if name in CRASHES:
         pytest.skip("v4.9 does not boot this one cleanly: see test_virt_dt_errors_v49")
     sample = oracle.samples[name]

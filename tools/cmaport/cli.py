@@ -153,7 +153,7 @@ def board_options(fn):
     """The options every machine-running subcommand takes."""
     options = [
         click.option("--board", metavar="NAME",
-                     help="a built-in board: vexpress-a9 (the default) or virt (QEMU's, the oracle's)"),
+                     help="a built-in board: vexpress-a9 (the default), vexpress-a15 or virt (QEMU's, the oracle's)"),
         click.option("--dtb", metavar="FILE",
                      help="boot this device tree blob (on the hardware of --board, or of the "
                           "built-in board its root compatible names)"),

@@ -339,11 +339,30 @@ def virt_board(ram_size=512 * SZ_1M, bootargs="console=ttyAMA0", **kw):
                  bootargs=bootargs, source="arch/arm/boot/dts/virt-base.dtb", cpu=CORTEX_A15, **kw)
 
 
+# Simulated: the motherboard video SRAM in the RS1 memory map (CS2), as the A15 tile sees it.
+VEXPRESS_RS1_VIDEO_SRAM = (0x18000000, 8 * SZ_1M, "video SRAM")
+
+
+def vexpress_a15_board(ram_size=None, bootargs=DEFAULT_BOOTARGS, **kw):
+    """Simulated: an ARM Versatile Express V2P-CA15 (TC1, RS1 memory map) with 1 GiB at 0x80000000.
+
+    QEMU's vexpress-a15 as the oracle boots it: Cortex-A15 (MIDR 414fc0f0), the video SRAM
+    at 0x18000000 as device memory.
+
+    :param ram_size: RAM at 0x80000000 in bytes (``None``: the 1 GiB of the device tree)
+    """
+    ram = None if ram_size is None else [(0x80000000, ram_size)]
+    kw.setdefault("device_memory", [VEXPRESS_RS1_VIDEO_SRAM])
+    return Board("vexpress-a15", builtin_dtb("vexpress-v2p-ca15-tc1.dtb"), ram=ram, bootargs=bootargs,
+                 source="arch/arm/boot/dts/vexpress-v2p-ca15-tc1.dtb", cpu=CORTEX_A15, **kw)
+
+
 # Model-only: the built-in boards by name (the CLI's --board).
-BOARDS = {"vexpress-a9": default_board, "virt": virt_board}
+BOARDS = {"vexpress-a9": default_board, "vexpress-a15": vexpress_a15_board, "virt": virt_board}
 
 # Model-only: the root ``compatible`` string by which a device tree names a built-in board.
-BOARD_COMPATIBLES = {"arm,vexpress,v2p-ca9": "vexpress-a9", "linux,dummy-virt": "virt"}
+BOARD_COMPATIBLES = {"arm,vexpress,v2p-ca9": "vexpress-a9", "arm,vexpress,v2p-ca15,tc1": "vexpress-a15",
+                     "linux,dummy-virt": "virt"}
 
 
 def board_for_tree(root):
