@@ -294,13 +294,9 @@ def list_for_each(head):
         pos = nxt[pos]
 
 
-def list_for_each_entry(head):
-    """include/linux/list.h: list_for_each_entry(pos, head, lru) — the pages on ``head``, in order."""
-    nxt = _links().lru_next
-    pos = nxt[head]
-    while pos != head:
-        yield pos
-        pos = nxt[pos]
+# include/linux/list.h: list_for_each_entry(pos, head, lru) — the pages on ``head``, in
+# order. Model: a page and its lru slot are the same index, so the entry walk is the list walk.
+list_for_each_entry = list_for_each
 
 
 def list_for_each_entry_reverse(head):

@@ -155,6 +155,16 @@ class Workload:
             return None
         return self.rng.choice(regions)
 
+    def _pick_page(self, kinds=None):
+        """A random process, one of its mappings (of ``kinds``) and a page of it, or ``None``."""
+        proc = self._pick_proc()
+        if proc is None:
+            return None
+        region = self._pick_region(proc, kinds)
+        if region is None:
+            return None
+        return proc, region, region.start + self.rng.randrange(region.npages) * PAGE_SIZE
+
     def _pattern(self, proc, addr, n):
         """Recognisable contents: a header naming the process, address and generation,
         then seeded random bytes."""
@@ -303,13 +313,10 @@ class Workload:
     def _do_store(self):
         from cmaport.arch.arm.mm.fault import model_user_store
 
-        proc = self._pick_proc()
-        if proc is None:
+        picked = self._pick_page()
+        if picked is None:
             return "skip"
-        region = self._pick_region(proc)
-        if region is None:
-            return "skip"
-        page_addr = region.start + self.rng.randrange(region.npages) * PAGE_SIZE
+        proc, region, page_addr = picked
         limit = PAGE_SIZE
         if region.kind == "file_shared":
             # Stores past EOF would stay in the page cache, never reaching the file (and
@@ -339,13 +346,10 @@ class Workload:
     def _do_load(self):
         from cmaport.arch.arm.mm.fault import model_user_load
 
-        proc = self._pick_proc()
-        if proc is None:
+        picked = self._pick_page()
+        if picked is None:
             return "skip"
-        region = self._pick_region(proc)
-        if region is None:
-            return "skip"
-        page_addr = region.start + self.rng.randrange(region.npages) * PAGE_SIZE
+        proc, region, page_addr = picked
         got = model_user_load(proc.task, page_addr, PAGE_SIZE)
         ok = self._compare(proc, region, page_addr, got)
         return f"pid {proc.task.pid} {page_addr:#x} {'ok' if ok else 'MISMATCH'}"
