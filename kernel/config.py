@@ -37,6 +37,8 @@ class Symbol:
     range_is: str = "the Kconfig range"  # whose limit ``range`` is, for the error message
     choice: str = None  # name of the choice group the symbol belongs to
     fixed: str = None  # if set: why the model cannot take another value
+    selected_by: str = ""  # Kconfig expression of the symbols that "select" this one
+    prompt: bool = True  # False: no prompt, the value comes only from selected_by
     help: str = ""
 
 
@@ -86,8 +88,12 @@ SYMBOLS = {s.name: s for s in (
     _S("HAVE_MEMBLOCK", "bool", True, "selected by ARM", fixed="ARM always has memblock"),
     _S("NO_BOOTMEM", "bool", True, "selected by ARM", fixed="ARM uses nobootmem"),
     _S("HAVE_ARCH_PFN_VALID", "bool", True, "selected by ARM"),
-    _S("MEMORY_ISOLATION", "bool", True, "selected by CMA"),
-    _S("MIGRATION", "bool", True, "selected by CMA / COMPACTION"),
+    # no prompt: only a select turns it on (MEMORY_HOTREMOVE and MEMORY_FAILURE, its
+    # other selectors, are not available on ARM)
+    _S("MEMORY_ISOLATION", "bool", False, "selected by CMA", selected_by="CMA", prompt=False),
+    # NUMA and ARCH_ENABLE_MEMORY_HOTREMOVE, the other alternatives, are not on ARM
+    _S("MIGRATION", "bool", True, "selected by CMA / COMPACTION",
+       depends="(COMPACTION || CMA) && MMU", selected_by="COMPACTION || CMA"),
     _S("COMPACTION", "bool", True, _KC),
     _S("MOVABLE_NODE", "bool", False, "not available on ARM", fixed="MOVABLE_NODE needs HAVE_MEMBLOCK_NODE_MAP, which ARM lacks"),
     _S("CMA", "bool", True, _MV7, depends="HAVE_MEMBLOCK && MMU"),
@@ -234,19 +240,22 @@ class KernelConfig:
         sym = SYMBOLS.get(name)
         if sym is None:
             return False
-        if sym.depends and not _eval_depends(sym.depends, self.get):
-            return False
         if sym.type == "bool":
-            return bool(self._values[name])
-        return True
+            return bool(self.get(name))
+        return not (sym.depends and not _eval_depends(sym.depends, self.get))
 
     def get(self, name):
         """Model-only: the value of ``name`` as the C code sees it (``None`` if undefined)."""
         sym = SYMBOLS.get(name)
         if sym is None:
             raise ConfigError("configuration", f"unknown symbol {name}")
+        # a select forces a bool on whatever its own value and dependencies say
+        if sym.selected_by and _eval_depends(sym.selected_by, self.get):
+            return True
         if sym.depends and not _eval_depends(sym.depends, self.get):
             return False if sym.type == "bool" else None
+        if not sym.prompt:
+            return False
         return self._values[name]
 
     def __getitem__(self, name):
@@ -271,6 +280,8 @@ class KernelConfig:
             _check_range(sym, value, value, source, where)
         if sym.fixed and value != sym.default:
             raise ConfigError(source, f"{name} cannot be changed in this model: {sym.fixed}", where)
+        if not _in_file:
+            self._check_selected(sym, value, source, where)
         if sym.choice and sym.type == "bool":
             if value:
                 for other in SYMBOLS.values():
@@ -284,6 +295,18 @@ class KernelConfig:
             raise ConfigError(source, f"{name} depends on {sym.depends}, which is not met", where)
         self._values[name] = value
         self._explicit[name] = (source, where)
+
+    def _check_selected(self, sym, value, source, where):
+        """Model-only: refuse a value Kconfig would not keep for a selected or prompt-less symbol."""
+        if not sym.selected_by:
+            return
+        forced = _eval_depends(sym.selected_by, self.get)
+        if not sym.prompt and bool(value) != forced:
+            raise ConfigError(source, f"{sym.name}={'y' if value else 'n'}: the symbol has no prompt; "
+                              f"it is y exactly when {sym.selected_by} (which selects it) is y", where)
+        if forced and not value:
+            raise ConfigError(source, f"{sym.name}=n: it is selected by {sym.selected_by}, "
+                              "which is y", where)
 
     def set_assignment(self, text, source="--set"):
         """Model-only: apply ``CONFIG_X=V`` (the CLI's ``--set``)."""
@@ -352,14 +375,16 @@ class KernelConfig:
             if len(on) != 1:
                 raise ConfigError(source, f"choice {group}: exactly one of {', '.join(names)} "
                                   f"must be y (found {len(on)})")
-        # A symbol set from a file must have its dependencies met once the whole file is
-        # read (a later --set that turns a dependency off just leaves it undefined, as
-        # Kconfig does).
+        # A symbol set from a file must have its dependencies met, and agree with what
+        # selects it, once the whole file is read (a later --set that turns a dependency
+        # off just leaves it undefined, as Kconfig does).
         for name, (src, where) in self._explicit.items():
             sym = SYMBOLS[name]
-            if (where is not None and sym.type == "bool" and sym.depends and self._values[name]
-                    and not _eval_depends(sym.depends, self.get)):
+            if src != source or where is None or sym.type != "bool":
+                continue
+            if sym.depends and self._values[name] and not _eval_depends(sym.depends, self.get):
                 raise ConfigError(src, f"{name} depends on {sym.depends}, which is not met", where)
+            self._check_selected(sym, self._values[name], src, where)
 
         # arch/arm/Kconfig: PAGE_OFFSET from the VMSPLIT choice.
         if self._values["CONFIG_VMSPLIT_1G"]:

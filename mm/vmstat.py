@@ -32,6 +32,7 @@ from cmaport.include.linux.mmzone import (
     zone_end_pfn,
     zone_type,
 )
+from cmaport.kernel.config import IS_ENABLED
 from cmaport.kernel.machine import statics, this_machine
 from cmaport.lib.vsprintf import sprintf
 
@@ -311,8 +312,8 @@ def zoneinfo_show_print(m, pgdat, zone):
                          "\n              high:  %i"
                          "\n              batch: %i",
                          i, pageset.pcp.count, pageset.pcp.high, pageset.pcp.batch))
-        # CONFIG_SMP
-        m.append(sprintf("\n  vm stats threshold: %d", pageset.stat_threshold))
+        if IS_ENABLED("CONFIG_SMP"):
+            m.append(sprintf("\n  vm stats threshold: %d", pageset.stat_threshold))
     m.append(sprintf("\n  node_unreclaimable:  %u"
                      "\n  start_pfn:           %lu"
                      "\n  node_inactive_ratio: %u",

@@ -50,6 +50,10 @@ def test_choice_and_depends():
     ("CONFIG_ARM_LPAE=y", "cannot be changed in this model"),
     ("CONFIG_CMA_SIZE_SEL_MBYTES=n", "one member of the CMA_SIZE_SEL choice must be y"),
     ("CMA_AREAS", "expected CONFIG_NAME=VALUE"),
+    # mm/Kconfig: MEMORY_ISOLATION has no prompt, CMA and COMPACTION select MIGRATION
+    ("CONFIG_MEMORY_ISOLATION=n", "CONFIG_MEMORY_ISOLATION=n: the symbol has no prompt; "
+                                  "it is y exactly when CMA (which selects it) is y"),
+    ("CONFIG_MIGRATION=n", "CONFIG_MIGRATION=n: it is selected by COMPACTION || CMA, which is y"),
 ])
 def test_bad_settings_name_the_input_and_change_nothing(assignment, message):
     c = KernelConfig()
@@ -100,6 +104,34 @@ def test_set_refuses_a_symbol_whose_dependency_is_off():
     with pytest.raises(ConfigError) as e:
         c.set_assignment("CONFIG_DMA_CMA=y")
     assert "depends on HAVE_DMA_CONTIGUOUS && CMA" in str(e.value)
+
+
+def test_selected_symbols_follow_what_selects_them(tmp_path):
+    c = KernelConfig()
+    assert c.get("CONFIG_MEMORY_ISOLATION") is True and c.get("CONFIG_MIGRATION") is True
+    c.set_assignment("CONFIG_CMA=n")
+    # only CMA selects MEMORY_ISOLATION on ARM; COMPACTION still selects MIGRATION
+    assert c.get("CONFIG_MEMORY_ISOLATION") is False and c.get("CONFIG_MIGRATION") is True
+    assert "# CONFIG_MEMORY_ISOLATION is not set" in c.to_dotconfig()
+    c.set_assignment("CONFIG_COMPACTION=n")
+    # MIGRATION depends on (... || COMPACTION || CMA): nothing left to offer it
+    assert c.get("CONFIG_MIGRATION") is False
+    with pytest.raises(ConfigError, match="CONFIG_MIGRATION depends on"):
+        c.set_assignment("CONFIG_MIGRATION=y")
+    with pytest.raises(ConfigError, match="has no prompt"):
+        c.set_assignment("CONFIG_MEMORY_ISOLATION=y")
+    # a file that contradicts a select is refused at its line; one that agrees loads
+    path = tmp_path / "iso.config"
+    path.write_text("# CONFIG_CMA is not set\nCONFIG_MEMORY_ISOLATION=y\n")
+    with pytest.raises(ConfigError) as e:
+        KernelConfig().load(str(path))
+    assert f"{path}:line 2: CONFIG_MEMORY_ISOLATION=y: the symbol has no prompt" in str(e.value)
+    path.write_text("CONFIG_CMA=y\nCONFIG_MEMORY_ISOLATION=y\nCONFIG_MIGRATION=y\n")
+    c = KernelConfig()
+    c.load(str(path))
+    # a later --set that turns the selector off recomputes instead of blaming the file
+    c.set_assignment("CONFIG_CMA=n")
+    assert c.get("CONFIG_MEMORY_ISOLATION") is False
 
 
 def test_cma_areas_down_to_minus_one():

@@ -65,13 +65,24 @@ def test_pagetypeinfo_with_cma_and_a_stolen_pageblock(mm_cma):
 
 
 def test_pagetypeinfo_leaves_out_types_the_configuration_lacks(mm_factory):
+    # CMA=n also turns off MEMORY_ISOLATION, which only CMA selects on ARM (mm/Kconfig):
+    # four migratetypes are left, and no Isolate column
     with mm_factory(settings=["CONFIG_CMA=n", "CONFIG_DMA_CMA=n"]):
         text = pagetypeinfo_show()
-        assert "type          CMA" not in text
+        assert "type          CMA" not in text and "Isolate" not in text
         assert text.splitlines()[-2] == ("Number of blocks type     Unmovable      Movable  "
-                                         "Reclaimable   HighAtomic      Isolate ")
+                                         "Reclaimable   HighAtomic ")
         assert text.splitlines()[-1] == ("Node 0, zone      DMA            0            8"
-                                         "            0            0            0 ")
+                                         "            0            0 ")
+
+
+def test_zoneinfo_vm_stats_threshold_only_with_smp(mm_factory):
+    # zoneinfo_show_print() prints the per-cpu stat threshold under CONFIG_SMP only
+    with mm_factory(settings=["CONFIG_SMP=n"]):
+        lines = zoneinfo_show().splitlines()
+        i = lines.index("              batch: 3")
+        assert lines[i + 1] == "  node_unreclaimable:  1"
+        assert not any("vm stats threshold" in line for line in lines)
 
 
 def test_zoneinfo_after_boot(mm):
