@@ -75,33 +75,45 @@ class LogBuffer:
         self.arch_desc = ""
 
     def store(self, level, text):
-        """kernel/printk/printk.c: vprintk_emit() — add formatted text to the buffer."""
+        """kernel/printk/printk.c: vprintk_emit() and log_output() — add formatted text.
+
+        Model: one task writes at a time, so a continuation always belongs to the open
+        line (``cont.owner == current``); the line-length limits (``LOG_LINE_MAX``, the
+        80 % flush of the cont buffer) are not modelled.
+        """
+        newline = text.endswith("\n")
+        if newline:
+            text = text[:-1]
         cont = False
-        if text.startswith(KERN_SOH) and len(text) >= 2:
+        # printk_get_level(): strip every header in front; the first level wins
+        while len(text) >= 2 and text[0] == KERN_SOH and text[1] in "01234567dc":
             code = text[1]
-            text = text[2:]
             if code == "c":
                 cont = True
-            elif code == "d":
-                pass
-            elif "0" <= code <= "7":
+            elif code != "d" and level is None:
                 level = int(code)
+            text = text[2:]
+        if level is None:
+            level = self.default_message_loglevel
         last = self.records[-1] if self.records else None
-        if cont and last is not None and last.open:
-            rec = last
-            rec.text += text
-        else:
-            if last is not None and last.open:
-                last.open = False
-                self._emit(last)
-            if level is None:
-                level = self.default_message_loglevel
-            rec = Record(level, text, self.machine.clock_ns, True)
-            self.records.append(rec)
-        if rec.text.endswith("\n"):
-            rec.text = rec.text[:-1]
-            rec.open = False
-            self._emit(rec)
+        if last is not None and last.open:
+            if cont:
+                last.text += text
+                if newline:
+                    last.open = False
+                    self._emit(last)
+                return
+            last.open = False
+            self._emit(last)
+        if not text and cont:
+            return  # an empty continuation with nothing to continue only flushes
+        if not newline:
+            if text:  # an empty fragment leaves the cont buffer empty
+                self.records.append(Record(level, text, self.machine.clock_ns, True))
+            return
+        rec = Record(level, text, self.machine.clock_ns, False)
+        self.records.append(rec)
+        self._emit(rec)
 
     def _emit(self, rec):
         """Model-only: hand a finished record to the listeners (live output)."""

@@ -35,6 +35,20 @@ def test_pr_cont_joins_and_a_new_printk_closes_the_line():
     ]
 
 
+def test_level_headers_as_vprintk_emit_strips_them():
+    m = Machine()
+    with m:
+        printk(KERN_INFO + "a\n")
+        printk(KERN_CONT + "\n")  # an empty continuation with no open line: nothing stored
+        printk(KERN_INFO + KERN_CONT + "b\n")  # every header is stripped, the level kept
+        printk(KERN_DEBUG + KERN_INFO + "c\n")  # the first level wins
+        printk("\001zd\n")  # not a level header: stays in the text, default level
+        printk(KERN_INFO)  # an empty fragment opens no line ...
+        printk(KERN_CONT + "e\n")  # ... so this continuation is a record of its own
+    assert [(r.level, r.text) for r in m.log.records] == [
+        (6, "a"), (6, "b"), (7, "c"), (4, "\001zd"), (4, "e")]
+
+
 def test_pr_fmt_applies_once_per_call_and_each_line_gets_the_timestamp():
     pr = pr_helpers("OF: reserved mem: ")
     m = Machine()
