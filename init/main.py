@@ -10,13 +10,19 @@ live and ``Memory:`` printed), ``initcalls`` (the whole boot: per-cpu pagesets, 
 initcalls — watermarks among them — and the freeing of the __init memory).
 """
 
-from cmaport.include.linux.init import (INITCALL_LEVELS, early_param, init_h, initcalls,
+from cmaport.include.linux.init import (INITCALL_LEVELS, init_h, initcalls,
                                         setup_table)
 from cmaport.kernel.machine import statics, this_machine
-from cmaport.kernel.params import parameq, parse_args
-from cmaport.kernel.printk import pr_helpers
+from cmaport.kernel.panic import panic
+from cmaport.kernel.params import core_param_bool, parameq, parameqn, parse_args
+from cmaport.kernel.printk import KERN_DEBUG, pr_helpers, printk
 
-_pr = pr_helpers("")
+# init/main.c defines DEBUG (for initcall_debug), so its pr_debug lines are compiled in.
+_pr = pr_helpers("", debug=True)
+
+# init/main.c: MAX_INIT_ARGS, MAX_INIT_ENVS (CONFIG_INIT_ENV_ARG_LIMIT, 32 by default).
+MAX_INIT_ARGS = 32
+MAX_INIT_ENVS = 32
 
 # The stages start_kernel() can stop after.
 STAGES = ("setup_arch", "mm_init", "initcalls")
@@ -34,6 +40,8 @@ class main_c:
     initcall_command_line: str = ""
     argv_init: list = None
     envp_init: list = None
+    panic_later: str = None
+    panic_param: str = None
     initcall_debug: bool = False
 
 
@@ -65,7 +73,7 @@ def obsolete_checksetup(line):
     had_early_param = False
     for p in setup_table():
         n = len(p.str)
-        if line[:n] == p.str:
+        if parameqn(line, p.str, n):
             if p.early:
                 # Early handlers already ran; a bare "option" (no '=') counts as handled.
                 if len(line) == n or line[n] == "=":
@@ -78,20 +86,53 @@ def obsolete_checksetup(line):
     return had_early_param
 
 
+def set_init_arg(param, val, unused, arg):
+    """init/main.c: set_init_arg() — a word after ``--`` becomes an argument of init."""
+    s = main_c.get()
+    if s.panic_later:
+        return 0
+    line = param if val is None else f"{param}={val}"  # repair_env_string()
+    for i in range(len(s.argv_init)):
+        if i == MAX_INIT_ARGS:
+            s.panic_later = "init"
+            s.panic_param = line
+            return 0
+    s.argv_init.append(line)
+    return 0
+
+
 def unknown_bootoption(param, val, doing, arg):
     """init/main.c: unknown_bootoption() — hand what no parameter claims to init."""
     s = main_c.get()
-    line = param if val is None else f"{param}={val}"
+    line = param if val is None else f"{param}={val}"  # repair_env_string()
     if obsolete_checksetup(line):
         return 0
-    # An unused module parameter ("module.param=...").
-    dot = param.find(".")
-    if dot >= 0:
+    # An unused module parameter ("module.param=..."): the dot is in the name part.
+    if "." in param:
+        return 0
+    if s.panic_later:
         return 0
     if val is not None:
-        s.envp_init.append(line)
+        # an environment variable replaces one of the same NAME=
+        envp = s.envp_init
+        i = 0
+        while i < len(envp):
+            if i == MAX_INIT_ENVS:
+                s.panic_later = "env"
+                s.panic_param = line
+            if envp[i][:len(param) + 1] == line[:len(param) + 1]:
+                break
+            i += 1
+        if i < len(envp):
+            envp[i] = line
+        else:
+            envp.append(line)
     else:
-        s.argv_init.append(param)
+        for i in range(len(s.argv_init)):
+            if i == MAX_INIT_ARGS:
+                s.panic_later = "init"
+                s.panic_param = line
+        s.argv_init.append(line)
     return 0
 
 
@@ -104,26 +145,35 @@ def setup_command_line(command_line):
     s.static_command_line = command_line
 
 
-@early_param("initcall_debug")
-def _initcall_debug(val):
-    """init/main.c: core_param(initcall_debug) — log each initcall (early-param form).
+def _store_initcall_debug(value):
+    """Model-only: where ``core_param(initcall_debug, …)`` stores its value."""
+    main_c.get().initcall_debug = value
 
-    Model: v4.9 has it as a core_param; registering it as an early parameter gives the
-    same effect before the initcalls run.
-    """
-    main_c.get().initcall_debug = True
-    return 0
+
+# init/main.c's part of the __param section (the only kernel_param the model has):
+# core_param(initcall_debug, initcall_debug, bool, 0644).
+__param = (core_param_bool("initcall_debug", _store_initcall_debug),)
+
+
+def do_one_initcall_debug(fn):
+    """init/main.c: do_one_initcall_debug() — run ``fn`` between two KERN_DEBUG lines."""
+    m = this_machine()
+    printk(KERN_DEBUG + "calling  %pF @ %i\n", fn, m.current_pid)
+    calltime = m.clock_ns
+    ret = fn()
+    duration = (m.clock_ns - calltime) >> 10
+    printk(KERN_DEBUG + "initcall %pF returned %d after %lld usecs\n", fn, ret or 0, duration)
+    return ret
 
 
 def do_one_initcall(fn):
-    """init/main.c: do_one_initcall() — run one initcall (with ``initcall_debug`` lines)."""
-    s = main_c.get()
-    if s.initcall_debug:
-        _pr.debug("calling  %pF @ %i\n", fn, 1)
-    ret = fn()
-    if ret and ret != 0 and s.initcall_debug:
-        _pr.debug("initcall %pF returned %d after %lld usecs\n", fn, ret, 0)
-    return ret
+    """init/main.c: do_one_initcall() — run one initcall (logged with ``initcall_debug``).
+
+    Model: there is no preemption count or interrupt state to find unbalanced.
+    """
+    if main_c.get().initcall_debug:
+        return do_one_initcall_debug(fn)
+    return fn()
 
 
 def do_initcall_level(level):
@@ -236,10 +286,10 @@ def start_kernel(until=None):
 
     _pr.notice("Kernel command line: %s\n", init_h.get().boot_command_line)
     parse_early_param()
-    after_dashes = parse_args("Booting kernel", s.static_command_line, (), -1, -1, None,
+    after_dashes = parse_args("Booting kernel", s.static_command_line, __param, -1, -1, None,
                               unknown_bootoption)
-    if isinstance(after_dashes, str) and after_dashes:
-        s.argv_init.extend(after_dashes.split())
+    if isinstance(after_dashes, str):
+        parse_args("Setting init args", after_dashes, (), -1, -1, None, set_init_arg)
 
     # setup_log_buf(), pidhash_init(), vfs_caches_init_early(), trap_init(): not modelled.
     mm_init()
@@ -251,7 +301,10 @@ def start_kernel(until=None):
     from cmaport.kernel.trace.trace import trace_init
 
     trace_init()
-    # context_tracking_init() … page_ext_init(), kmemleak_init(): not modelled.
+    # context_tracking_init() … console_init(): not modelled.
+    if s.panic_later:
+        panic("Too many boot %s vars at `%s'", s.panic_later, s.panic_param)
+    # lockdep_info() … page_ext_init(), kmemleak_init(): not modelled.
     setup_per_cpu_pageset()
     # numa_policy_init() … check_bugs(): not modelled.
     rest_init()

@@ -12,6 +12,8 @@ import attrs
 
 from cmaport.include.linux.errno import EINVAL, ENOENT, ENOSPC
 from cmaport.kernel.printk import pr_helpers
+from cmaport.lib.ctype import _SPACE, isspace
+from cmaport.lib.kstrtox import kstrtobool
 
 _pr = pr_helpers("")
 
@@ -42,7 +44,25 @@ class kernel_param:
     name: str
     set: object
     level: int = -1
-    noarg: bool = False
+    noarg: bool = False  # KERNEL_PARAM_OPS_FL_NOARG: the name alone is a valid setting
+    # Model: C points ``arg`` at the variable; here it is a function that stores the value.
+    arg: object = None
+
+
+def param_set_bool(val, kp):
+    """kernel/params.c: param_set_bool() — a bare name means true, else y/n/1/0/on/off."""
+    if val is None:
+        val = "1"
+    ret, value = kstrtobool(val)
+    if ret == 0:
+        kp.arg(value)
+    return ret
+
+
+def core_param_bool(name, store):
+    """include/linux/moduleparam.h: core_param(name, var, bool, perm) — a level -1 entry of
+    ``__param`` with ``param_ops_bool`` (which may be given without a value)."""
+    return kernel_param(name, param_set_bool, -1, True, store)
 
 
 def parse_one(param, val, doing, params, min_level, max_level, arg, handle_unknown):
@@ -63,8 +83,8 @@ def parse_one(param, val, doing, params, min_level, max_level, arg, handle_unkno
 
 
 def skip_spaces(s):
-    """lib/string.c: skip_spaces()."""
-    return s.lstrip(" \t\n\r\f\v")
+    """lib/string.c: skip_spaces() — drop the leading characters ``isspace()`` accepts."""
+    return s.lstrip("".join(_SPACE))
 
 
 def next_arg(args):
@@ -82,7 +102,7 @@ def next_arg(args):
     n = len(args)
     while i < n:
         c = args[i]
-        if c.isspace() and not in_quote:
+        if isspace(c) and not in_quote:
             break
         if equals == 0 and c == "=":
             equals = i

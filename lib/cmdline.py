@@ -49,8 +49,18 @@ def get_option(s):
 
 
 def parse_option_str(s, option):
-    """lib/cmdline.c: parse_option_str() — whether ``option`` is one of the comma-separated items."""
-    for item in s.split(","):
-        if item == option:
-            return True
+    """lib/cmdline.c: parse_option_str() — does an item of the comma-separated ``s`` begin
+    with ``option`` and end right after it (so ``option`` may itself hold commas)."""
+    i = 0
+    n = len(s)
+    while i < n:
+        if s.startswith(option, i):
+            j = i + len(option)
+            if j == n or s[j] == ",":
+                return True
+            i = j
+        while i < n and s[i] != ",":
+            i += 1
+        if i < n:
+            i += 1
     return False

@@ -153,3 +153,26 @@ def kstrtoint(s, base):
     if not -0x80000000 <= tmp <= 0x7FFFFFFF:
         return -ERANGE, None
     return 0, tmp
+
+
+def kstrtobool(s):
+    """lib/kstrtox.c: kstrtobool() — y/Y/1/on is true, n/N/0/off is false.
+
+    :return: ``(0, value)`` or ``(-EINVAL, None)``
+    """
+    from cmaport.include.linux.errno import EINVAL
+
+    if s is None:
+        return -EINVAL, None
+    c = s[:1]
+    if c in ("y", "Y", "1"):
+        return 0, True
+    if c in ("n", "N", "0"):
+        return 0, False
+    if c in ("o", "O"):
+        c2 = s[1:2]
+        if c2 in ("n", "N"):
+            return 0, True
+        if c2 in ("f", "F"):
+            return 0, False
+    return -EINVAL, None

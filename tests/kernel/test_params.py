@@ -17,6 +17,9 @@ from cmaport.kernel.params import next_arg, parameq, parse_args
     ("flag   next", ("flag", None, "next")),
     ("a=b=c", ("a", "b=c", "")),
     ("=value", ("=value", None, "")),
+    # the kernel's isspace(): ASCII white space and Latin-1's no-break space, nothing else
+    ("a\x1cb c", ("a\x1cb", None, "c")),
+    ("a\xa0b", ("a", None, "b")),
 ])
 def test_next_arg(args, out):
     assert next_arg(args) == out
@@ -90,3 +93,58 @@ def test_initcalls_run_by_level_then_link_order():
     assert order == [f"{level}_{n}" for level in init_h_mod.INITCALL_LEVELS for n in (1, 2)]
     # unlisted modules come after every module of LINK_ORDER within a level
     assert [f.__name__ for f in core[-2:]] == ["core_1", "core_2"]
+
+
+def _init_args(cmdline):
+    """Boot with ``cmdline``; init's argv and envp, initcall_debug and the log."""
+    m = Machine(cmdline=cmdline)
+    m.boot()
+    with m:
+        from cmaport.init.main import main_c
+
+        s = main_c.get()
+        return s.argv_init, s.envp_init, s.initcall_debug, m.dmesg()
+
+
+def test_unknown_options_go_to_init_as_v49_hands_them_over():
+    argv, envp, _, log = _init_args(
+        'HOME=/root FOO=1 FOO=2 coherent-pool=1M foo.bar=1 lone -- "a b" c=d')
+    # NAME=value replaces an earlier NAME= (strncmp up to the '='); a module parameter
+    # (dot in the name) stays in /proc/cmdline only
+    assert envp == ["HOME=/root", "TERM=linux", "FOO=2"]
+    # coherent-pool is early_param("coherent_pool"): dash and underscore match, so
+    # obsolete_checksetup counts it as handled; after "--" parse_args strips the quotes
+    assert argv == ["init", "lone", "a b", "c=d"]
+    assert not any("Unknown" in line or "invalid" in line for line in log)
+
+
+def test_too_many_init_variables_panic_after_the_console_starts():
+    from cmaport.kernel.errors import KernelPanic
+
+    # 2 default variables + 30 fill MAX_INIT_ENVS; the 31st takes the spare slot and the
+    # 32nd finds the array full
+    m = Machine(cmdline=" ".join(f"V{i}=1" for i in range(1, 41)))
+    with pytest.raises(KernelPanic):
+        m.boot()
+    assert m.dmesg()[-1] == "Kernel panic - not syncing: Too many boot env vars at `V32=1'"
+
+
+@pytest.mark.parametrize("cmdline,on,error", [
+    ("initcall_debug", True, None),
+    ("initcall_debug=1", True, None),
+    ("initcall_debug=off", False, None),
+    ("initcall_debug=0", False, None),
+    ("initcall_debug=maybe", False,
+     "Booting kernel: `maybe' invalid for parameter `initcall_debug'"),
+])
+def test_initcall_debug_is_a_bool_core_param(cmdline, on, error):
+    _, _, debug, log = _init_args(cmdline)
+    assert debug is on
+    calling = [line for line in log if line.startswith("calling  ")]
+    returned = [line for line in log if line.startswith("initcall ")]
+    # do_one_initcall_debug prints both lines for every initcall, pid 1 calling
+    assert len(calling) == len(returned) and (len(calling) > 5) is on
+    if on:
+        assert "calling  init_per_zone_wmark_min @ 1" in calling
+        assert "initcall init_per_zone_wmark_min returned 0 after 0 usecs" in returned
+    assert (error in log) if error else not any("invalid" in line for line in log)

@@ -4,8 +4,8 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from cmaport.lib.cmdline import get_option, memparse
-from cmaport.lib.kstrtox import simple_strtol, simple_strtoull
+from cmaport.lib.cmdline import get_option, memparse, parse_option_str
+from cmaport.lib.kstrtox import kstrtobool, simple_strtol, simple_strtoull
 
 
 @pytest.mark.parametrize("text,value,rest", [
@@ -54,3 +54,24 @@ def test_memparse_suffixes(n, suffix):
     shift = {"": 0, "K": 10, "M": 20, "G": 30}[suffix.upper()]
     assert memparse(f"{n}{suffix}") == ((n << shift) & (2 ** 64 - 1), "")
     assert memparse(f"{n:#x}{suffix}@tail") == ((n << shift) & (2 ** 64 - 1), "@tail")
+
+
+@pytest.mark.parametrize("s,option,found", [
+    ("foo,bar", "bar", True),
+    ("foobar,bar", "foo", False),  # a prefix of an item is not the item
+    ("a,b", "a,b", True),  # prefix comparison: the option may span a comma
+    ("", "", False),  # no item at all
+    ("x,", "", False),  # the empty item after the last comma is never looked at
+    ("a,,b", "", True),
+])
+def test_parse_option_str_compares_prefixes(s, option, found):
+    assert parse_option_str(s, option) is found
+
+
+@pytest.mark.parametrize("s,out", [
+    ("y", (0, True)), ("Yes", (0, True)), ("1", (0, True)), ("on", (0, True)),
+    ("n", (0, False)), ("0", (0, False)), ("OFF", (0, False)),
+    ("o", (-22, None)), ("", (-22, None)), ("true", (-22, None)), (None, (-22, None)),
+])
+def test_kstrtobool_looks_at_the_first_one_or_two_characters(s, out):
+    assert kstrtobool(s) == out
