@@ -61,6 +61,7 @@ from cmaport.include.linux.memblock import (
 )
 from cmaport.include.linux.pfn import PFN_PHYS
 from cmaport.kernel.machine import statics, this_machine
+from cmaport.kernel.errors import InputError
 from cmaport.kernel.panic import BUG_ON, WARN_ON, WARN_ONCE, panic
 from cmaport.kernel.printk import KERN_INFO, pr_helpers, printk
 from cmaport.lib.vsprintf import sprintf
@@ -120,6 +121,16 @@ def memblock():
 def _phys(x):
     """Model-only: truncate to ``phys_addr_t`` (32 bits), where C arithmetic wraps."""
     return x & PHYS_ADDR_MAX
+
+
+def _check_phys(type, base, size):
+    """Model-only: refuse a ``phys_addr_t`` argument C could not even pass (negative, or
+    2^32 or more): the caller in C would have truncated it, the model names it instead."""
+    for what, v in (("base", base), ("size", size)):
+        if not 0 <= v <= PHYS_ADDR_MAX:
+            raise InputError(f"memblock.{type.name}",
+                             f"{what} {v:#x} does not fit a 32-bit phys_addr_t (range "
+                             f"{base:#x}+{size:#x}); nothing was changed")
 
 
 def _ret_ip(depth=2):
@@ -449,7 +460,7 @@ def memblock_find_in_range(start, end, size, align):
 
 def memblock_remove_region(type, r):
     """mm/memblock.c: memblock_remove_region() — drop region ``r``; an empty array gets its dummy."""
-    type.total_size -= type.regions[r].size
+    type.total_size = _phys(type.total_size - type.regions[r].size)
     del type.regions[r]
     type.cnt -= 1
 
@@ -557,7 +568,7 @@ def memblock_insert_region(type, idx, base, size, nid, flags):
     memblock_set_region_node(rgn, nid)
     type.regions.insert(idx, rgn)
     type.cnt += 1
-    type.total_size += size
+    type.total_size = _phys(type.total_size + size)
 
 
 def memblock_add_range(type, base, size, nid, flags):
@@ -570,6 +581,7 @@ def memblock_add_range(type, base, size, nid, flags):
 
     :return: 0 or -ENOMEM
     """
+    _check_phys(type, base, size)
     insert = False
     obase = base
     size = memblock_cap_size(base, size)
@@ -654,6 +666,7 @@ def memblock_isolate_range(type, base, size):
     ``(ret, start_rgn, end_rgn)``: the regions ``start_rgn .. end_rgn - 1`` lie wholly
     inside the range (``0, 0`` when none does).
     """
+    _check_phys(type, base, size)
     size = memblock_cap_size(base, size)
     end = base + size
 
@@ -684,7 +697,7 @@ def memblock_isolate_range(type, base, size):
             # the remaining high part, which moved to idx + 1.
             rgn.base = base
             rgn.size -= base - rbase
-            type.total_size -= base - rbase
+            type.total_size = _phys(type.total_size - (base - rbase))
             memblock_insert_region(type, idx, rbase, base - rbase,
                                    memblock_get_region_node(rgn), rgn.flags)
         elif rend > end:
@@ -692,7 +705,7 @@ def memblock_isolate_range(type, base, size):
             # low part (now at idx) once more.
             rgn.base = end
             rgn.size -= end - rbase
-            type.total_size -= end - rbase
+            type.total_size = _phys(type.total_size - (end - rbase))
             memblock_insert_region(type, idx, rbase, end - rbase,
                                    memblock_get_region_node(rgn), rgn.flags)
             idx -= 1
@@ -1192,7 +1205,7 @@ def memblock_virt_alloc_internal(size, align, min_addr, max_addr, nid):
     flags = choose_memblock_flags()
 
     if WARN_ONCE(nid == MAX_NUMNODES,
-                 "Usage of MAX_NUMNODES is deprecated. Use NUMA_NO_NODE instead\n", line=1260):
+                 "Usage of MAX_NUMNODES is deprecated. Use NUMA_NO_NODE instead\n", line=1261):
         nid = NUMA_NO_NODE
 
     # slab_is_available() is false: the model has no slab allocator.

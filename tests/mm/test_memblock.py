@@ -35,7 +35,7 @@ from cmaport.include.linux.memblock import (
     memblock_region_reserved_end_pfn,
     memblock_set_bottom_up,
 )
-from cmaport.kernel.errors import KernelPanic
+from cmaport.kernel.errors import InputError, KernelPanic
 from cmaport.kernel.machine import Machine
 from cmaport.mm.memblock import (
     __memblock_alloc_base,
@@ -163,6 +163,38 @@ def test_region_pfn_helpers_round_differently_for_memory_and_reserved():
     assert memblock_region_memory_end_pfn(r) == 0x60002
     assert memblock_region_reserved_base_pfn(r) == 0x60000
     assert memblock_region_reserved_end_pfn(r) == 0x60003
+
+
+def test_region_pfn_helpers_wrap_in_32_bits():
+    # PFN_UP(0xffffffff) is 0 on a 32-bit kernel: a reserved region reaching the top of
+    # the address space ends at pfn 0, and a memory region starting in the last page
+    # has no whole page
+    assert memblock_region_reserved_end_pfn(memblock_region(0xFFFFF000, 0xFFF, 0)) == 0
+    assert memblock_region_memory_base_pfn(memblock_region(0xFFFFF800, 0x7FF, 0)) == 0
+
+
+def test_total_size_wraps_like_phys_addr_t(m):
+    # memblock_trim_memory() shrinks regions without touching total_size (v4.9); the
+    # sums that follow wrap at 4 GiB as the phys_addr_t field does
+    memblock_add(0x800, 0xFFFFF000)
+    memblock_trim_memory(0x1000)
+    memblock_add(0, 0x800)
+    memblock_add(0xFFFFF000, 0x800)
+    assert memblock_phys_mem_size() == 0
+
+
+@pytest.mark.parametrize("call,base,size,what", [
+    (memblock_add, 0x100000000, 0x1000, "base 0x100000000"),
+    (memblock_reserve, RAM, 0x100000000, "size 0x100000000"),
+    (memblock_remove, -0x1000, 0x1000, "base -0x1000"),
+])
+def test_addresses_beyond_phys_addr_t_are_refused(m, call, base, size, what):
+    boot_ram()
+    before = snapshot()
+    with pytest.raises(InputError) as e:
+        call(base, size)
+    assert what + " does not fit a 32-bit phys_addr_t" in str(e.value)
+    assert snapshot() == before
 
 
 # ---------------------------------------------------------------------------
