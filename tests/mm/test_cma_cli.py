@@ -22,6 +22,7 @@ def run(capsys, *argv):
     ("alloc:0x10:4@cma-1", ("alloc", [16, 4], "cma-1")),
     ("free:0x4f040:16", ("free", [0x4F040, 16], None)),
     ("free:323648:1@linux,cma", ("free", [323648, 1], "linux,cma")),
+    ("alloc:010:08", ("alloc", [10, 8], None)),  # leading zeros are decimal, not octal
 ])
 def test_actions_parse(text, want):
     assert parse_cma_action(text) == want
@@ -114,3 +115,12 @@ def test_trace_command(capsys):
     # early initcall both try)
     code, out, _ = run(capsys, "boot", *VIRT, "--cmdline", "console=ttyAMA0 trace_event=cma:nope")
     assert out.count("Failed to enable trace event: cma:nope\n") == 2
+
+
+def test_free_of_a_pfn_with_no_struct_page_is_refused_by_cma_release(capsys):
+    # pfn_to_page() is pointer arithmetic: cma_release() gets a pointer outside mem_map
+    # and returns false because the pfn is not in the area, as in v4.9
+    code, out, _ = run(capsys, "cma", *VIRT, "free:0x10:1", "free:0xfffff:1")
+    assert code == 0
+    assert "free pfn=0x10 count=1 @cma-0 -> false" in out
+    assert "free pfn=0xfffff count=1 @cma-0 -> false" in out
