@@ -17,11 +17,12 @@ What the kernel derives at compile time from the configuration (``MAX_ORDER``,
 computed by ``finalize()`` and stored as attributes of the configuration.
 """
 
+import contextlib
 import re
 
 import attrs
 
-from cmaport.kernel.errors import ConfigError
+from cmaport.kernel.errors import ConfigError, read_input_file
 
 
 @attrs.frozen
@@ -35,6 +36,7 @@ class Symbol:
     depends: str = ""  # Kconfig "depends on" expression, "" for none
     range: tuple = None  # (lo, hi) for int symbols; None for an open end
     range_is: str = "the Kconfig range"  # whose limit ``range`` is, for the error message
+    model_max: int = None  # where Kconfig sets no upper limit, the most the model takes
     choice: str = None  # name of the choice group the symbol belongs to
     fixed: str = None  # if set: why the model cannot take another value
     selected_by: str = ""  # Kconfig expression of the symbols that "select" this one
@@ -103,7 +105,7 @@ SYMBOLS = {s.name: s for s in (
     # negative size (-1 gives the zero-length array GCC accepts)
     _S("CMA_AREAS", "int", 7, _KC, depends="CMA", range=(-1, None),
        range_is="the least value that compiles (mm/cma.c's cma_areas[1 + CONFIG_CMA_AREAS] "
-                "would have a negative size)"),
+                "would have a negative size)", model_max=4096),
     _S("DEBUG_VM", "bool", False, _KC),
     _S("DEBUG_PAGEALLOC", "bool", False, _KC),
     _S("PAGE_POISONING", "bool", False, _KC),
@@ -187,6 +189,9 @@ def _eval_depends(expr, lookup):
 
 def _check_range(sym, value, text, source, where):
     """Model-only: refuse an int value outside the symbol's range (naming whose range it is)."""
+    if sym.model_max is not None and value > sym.model_max:
+        raise ConfigError(source, f"{sym.name}={text}: above {sym.model_max}, the model's limit "
+                          "(Kconfig sets none; each slot is a struct the model builds)", where)
     if not sym.range:
         return
     lo, hi = sym.range
@@ -210,10 +215,13 @@ def _parse_value(sym, text, source, where):
             return False
         raise ConfigError(source, f"{sym.name}={text}: a bool takes y or n", where)
     if sym.type in ("int", "hex"):
-        try:
-            v = int(text, 0)
-        except ValueError:
-            raise ConfigError(source, f"{sym.name}={text}: not an integer", where) from None
+        # scripts/kconfig/symbol.c: sym_string_valid() — an int is an optionally signed
+        # decimal, a hex symbol hex digits with an optional 0x
+        pattern = r"-?[0-9]+" if sym.type == "int" else r"(?:0[xX])?[0-9a-fA-F]+"
+        if not re.fullmatch(pattern, text):
+            kind = "a decimal integer" if sym.type == "int" else "a hexadecimal number"
+            raise ConfigError(source, f"{sym.name}={text}: not {kind}", where)
+        v = int(text, 10 if sym.type == "int" else 16)
         _check_range(sym, v, text, source, where)
         return v
     if len(text) >= 2 and text[0] == text[-1] == '"':
@@ -228,6 +236,7 @@ class KernelConfig:
         self._values = {name: sym.default for name, sym in SYMBOLS.items()}
         self._explicit = {}
         self.ignored = []  # symbols of a loaded file that are not in scope
+        self.notes = []  # what Kconfig would warn about while reading a file ("override")
         self.finalize()
 
     # -- reading ---------------------------------------------------------------
@@ -286,6 +295,11 @@ class KernelConfig:
             if value:
                 for other in SYMBOLS.values():
                     if other.choice == sym.choice and other.name != name:
+                        if _in_file and self._values[other.name] and other.name in self._explicit \
+                                and self._explicit[other.name][0] == source:
+                            # scripts/kconfig/confdata.c warns and lets the later line win
+                            self.notes.append(f"{source}:{where}: override: {name} changes "
+                                              f"choice state (was {other.name})")
                         self._values[other.name] = False
             elif self._values[name] and not _in_file:
                 raise ConfigError(source, f"{name}=n: one member of the {sym.choice} choice must "
@@ -319,6 +333,33 @@ class KernelConfig:
         self.set(name, value, source)
         self.finalize(source)
 
+    def set_assignments(self, items, source="--set"):
+        """Model-only: apply several ``CONFIG_X=V`` at once, as a ``.config`` fragment: the
+        order does not matter, and the dependencies are checked once all are applied."""
+        with self._all_or_nothing():
+            names = []
+            for text in items:
+                name, eq, value = text.partition("=")
+                name = name.strip()
+                if not eq:
+                    raise ConfigError(source, f"{text!r}: expected CONFIG_NAME=VALUE")
+                if not name.startswith("CONFIG_"):
+                    name = "CONFIG_" + name
+                self.set(name, value, source, _in_file=True)
+                names.append(name)
+            self.finalize(source, names)
+
+    @contextlib.contextmanager
+    def _all_or_nothing(self):
+        """Model-only: on an error, put every value back as it was before the block."""
+        saved = (dict(self._values), dict(self._explicit), list(self.ignored), list(self.notes))
+        try:
+            yield
+        except ConfigError:
+            self._values, self._explicit, self.ignored, self.notes = saved
+            self.finalize()
+            raise
+
     def load(self, path, text=None):
         """Model-only: read a ``.config``-format file over the current values.
 
@@ -326,11 +367,7 @@ class KernelConfig:
         kernel ``.config`` holds thousands); malformed lines are an error.
         """
         if text is None:
-            try:
-                with open(path, "rb") as f:
-                    raw = f.read()
-            except OSError as e:
-                raise ConfigError(path, f"cannot read: {e.strerror or e}") from None
+            raw = read_input_file(path, ConfigError, "a .config")
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as e:
@@ -338,53 +375,64 @@ class KernelConfig:
                 raise ConfigError(path, f"not a text .config: byte {raw[e.start]:#04x} at offset "
                                   f"{e.start} is not UTF-8", f"line {line}") from None
         not_set = re.compile(r"#\s*(CONFIG_[A-Za-z0-9_]+) is not set\s*$")
-        for lineno, line in enumerate(text.splitlines(), 1):
-            s = line.strip()
-            if not s:
-                continue
-            m = not_set.match(s)
-            if m:
-                name, value = m.group(1), "n"
-            elif s.startswith("#"):
-                continue
-            else:
-                name, eq, value = s.partition("=")
-                if not eq or not re.fullmatch(r"CONFIG_[A-Za-z0-9_]+", name):
-                    raise ConfigError(path, f"not a .config line: {line!r}", f"line {lineno}")
-            if name not in SYMBOLS:
-                self.ignored.append(name)
-                continue
-            sym = SYMBOLS[name]
-            if sym.type != "bool" and value == "n":
-                continue  # "# CONFIG_X is not set" on a non-bool: leave the default
-            if sym.fixed and _parse_value(sym, value, path, f"line {lineno}") != sym.default:
-                raise ConfigError(path, f"{name} cannot be changed in this model: {sym.fixed}",
-                                  f"line {lineno}")
-            self.set(name, value, path, f"line {lineno}", _in_file=True)
-        self.finalize(path)
+        with self._all_or_nothing():
+            for lineno, line in enumerate(text.splitlines(), 1):
+                s = line.strip()
+                if not s:
+                    continue
+                m = not_set.match(s)
+                if m:
+                    name, value = m.group(1), "n"
+                elif s.startswith("#"):
+                    continue
+                else:
+                    name, eq, value = s.partition("=")
+                    if not eq or not re.fullmatch(r"CONFIG_[A-Za-z0-9_]+", name):
+                        raise ConfigError(path, f"not a .config line: {line!r}", f"line {lineno}")
+                if name not in SYMBOLS:
+                    self.ignored.append(name)
+                    continue
+                sym = SYMBOLS[name]
+                if sym.type != "bool" and value == "n":
+                    continue  # "# CONFIG_X is not set" on a non-bool: leave the default
+                if sym.fixed and _parse_value(sym, value, path, f"line {lineno}") != sym.default:
+                    raise ConfigError(path, f"{name} cannot be changed in this model: {sym.fixed}",
+                                      f"line {lineno}")
+                self.set(name, value, path, f"line {lineno}", _in_file=True)
+            self.finalize(path)
 
     # -- derived constants -----------------------------------------------------
-    def finalize(self, source="configuration"):
-        """Model-only: check the choices and dependencies, then derive the constants."""
+    def finalize(self, source="configuration", names=None):
+        """Model-only: check the choices and dependencies, then derive the constants.
+
+        :param names: the symbols a ``set_assignments`` batch set: each must have its
+            dependencies met and agree with what selects it. Without it, the same holds
+            for the bools a file (``source``) set.
+        """
         groups = {}
         for sym in SYMBOLS.values():
             if sym.choice:
                 groups.setdefault(sym.choice, []).append(sym.name)
-        for group, names in groups.items():
-            on = [n for n in names if self._values[n]]
+        for group, members in groups.items():
+            on = [n for n in members if self._values[n]]
             if len(on) != 1:
-                raise ConfigError(source, f"choice {group}: exactly one of {', '.join(names)} "
+                raise ConfigError(source, f"choice {group}: exactly one of {', '.join(members)} "
                                   f"must be y (found {len(on)})")
-        # A symbol set from a file must have its dependencies met, and agree with what
-        # selects it, once the whole file is read (a later --set that turns a dependency
-        # off just leaves it undefined, as Kconfig does).
-        for name, (src, where) in self._explicit.items():
+        # Checked once the whole file or batch is read (a later --set that turns a
+        # dependency off just leaves the symbol undefined, as Kconfig does).
+        if names is None:
+            checks = [(n, w) for n, (src, w) in self._explicit.items()
+                      if src == source and w is not None and SYMBOLS[n].type == "bool"]
+        else:
+            checks = [(n, None) for n in names]
+        for name, where in checks:
             sym = SYMBOLS[name]
-            if src != source or where is None or sym.type != "bool":
-                continue
-            if sym.depends and self._values[name] and not _eval_depends(sym.depends, self.get):
-                raise ConfigError(src, f"{name} depends on {sym.depends}, which is not met", where)
-            self._check_selected(sym, self._values[name], src, where)
+            value = self._values[name]
+            if (sym.depends and value not in (False, None)
+                    and not _eval_depends(sym.depends, self.get)):
+                raise ConfigError(source, f"{name} depends on {sym.depends}, which is not met", where)
+            if sym.type == "bool":
+                self._check_selected(sym, value, source, where)
 
         # arch/arm/Kconfig: PAGE_OFFSET from the VMSPLIT choice.
         if self._values["CONFIG_VMSPLIT_1G"]:

@@ -56,3 +56,21 @@ class WouldBlock(CmaportError):
     """Model-only: the kernel would sleep until another task acts (a page lock that someone
     else holds, a migration entry a fault must wait out). The model runs one task at a
     time, so nothing could ever wake it: it stops with this error instead of hanging."""
+
+
+# Model-only: the most a user-supplied file (.config, .dtb, .dts) may hold; a real one is
+# a few hundred KiB at most, and an endless file (a device, a pipe) must not hang the model.
+INPUT_FILE_LIMIT = 16 << 20
+
+
+def read_input_file(path, error, what):
+    """Model-only: the bytes of the user's file ``path``, or ``error(path, …)`` if it
+    cannot be read or holds more than ``INPUT_FILE_LIMIT`` bytes (``what`` names the kind)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(INPUT_FILE_LIMIT + 1)
+    except OSError as e:
+        raise error(path, f"cannot read: {e.strerror or e}") from None
+    if len(data) > INPUT_FILE_LIMIT:
+        raise error(path, f"more than {INPUT_FILE_LIMIT >> 20} MiB: too large for {what}")
+    return data

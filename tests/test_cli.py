@@ -108,6 +108,9 @@ def test_config_file_that_is_not_utf8(tmp_path, capsys):
     (["--mem", "512M@0x40000000"], "cmaport: error: --mem: device memory 'video SRAM' at "
                                    "0x4c000000+0x800000 overlaps RAM 0x40000000+0x20000000"),
     (["--set", "CONFIG_FOO=1"], "cmaport: error: --set: unknown configuration symbol CONFIG_FOO"),
+    (["--config", ""], "cmaport: error: --config: '' is neither a file nor a shipped configuration"),
+    (["--dtb", "/dev/zero"], "cmaport: error: /dev/zero: more than 16 MiB: too large for a "
+                             "device-tree blob"),
     (["--board", "pi"], "'pi' is not a built-in board"),
     (["--initrd", "16M@0x60000000"], "cmaport: error: --initrd: initrd 0x60000000+0x1000000 "
                                      "overlaps the kernel image"),

@@ -45,7 +45,12 @@ def test_choice_and_depends():
     ("CONFIG_FORCE_MAX_ZONEORDER=8", "outside the model's limit 9..14"),
     # cma_areas[1 + CONFIG_CMA_AREAS]: a negative array size does not compile
     ("CONFIG_CMA_AREAS=-2", "CONFIG_CMA_AREAS=-2: below -1, the least value that compiles"),
-    ("CONFIG_CMA_AREAS=seven", "not an integer"),
+    ("CONFIG_CMA_AREAS=seven", "CONFIG_CMA_AREAS=seven: not a decimal integer"),
+    # Kconfig's int is a signed decimal: no Python underscores, no 0x or 0b prefixes
+    ("CONFIG_CMA_SIZE_MBYTES=1_6", "not a decimal integer"),
+    ("CONFIG_CMA_SIZE_MBYTES=0x20", "not a decimal integer"),
+    # no Kconfig limit, but the model builds one struct cma per slot
+    ("CONFIG_CMA_AREAS=99999999999", "above 4096, the model's limit"),
     ("CONFIG_HIGHMEM=maybe", "a bool takes y or n"),
     ("CONFIG_ARM_LPAE=y", "cannot be changed in this model"),
     ("CONFIG_CMA_SIZE_SEL_MBYTES=n", "one member of the CMA_SIZE_SEL choice must be y"),
@@ -132,6 +137,45 @@ def test_selected_symbols_follow_what_selects_them(tmp_path):
     # a later --set that turns the selector off recomputes instead of blaming the file
     c.set_assignment("CONFIG_CMA=n")
     assert c.get("CONFIG_MEMORY_ISOLATION") is False
+
+
+def test_a_batch_of_settings_is_order_free_and_all_or_nothing():
+    # as a .config fragment: the value can come before the choice that makes it visible
+    c = KernelConfig()
+    c.set_assignments(["CONFIG_CMA_SIZE_PERCENTAGE=20", "CONFIG_CMA_SIZE_SEL_PERCENTAGE=y"])
+    assert c.get("CONFIG_CMA_SIZE_PERCENTAGE") == 20
+    # a batch that ends with a dependency unmet changes nothing
+    c = KernelConfig()
+    before = c.to_dotconfig()
+    with pytest.raises(ConfigError) as e:
+        c.set_assignments(["CONFIG_CMA_DEBUG=y", "CONFIG_HIGHMEM=n", "CONFIG_CMA=n"])
+    assert str(e.value) == "--set: CONFIG_CMA_DEBUG depends on CMA, which is not met"
+    assert c.to_dotconfig() == before
+
+
+def test_a_file_is_read_whole_or_not_at_all_and_a_second_choice_member_overrides(tmp_path):
+    path = tmp_path / "half.config"
+    path.write_text("# CONFIG_HIGHMEM is not set\nCONFIG_CMA_AREAS=x\n")
+    c = KernelConfig()
+    before = c.to_dotconfig()
+    with pytest.raises(ConfigError, match="line 2: CONFIG_CMA_AREAS=x"):
+        c.load(str(path))
+    assert c.to_dotconfig() == before
+    # scripts/kconfig/confdata.c: the later member wins, with an "override" warning
+    path.write_text("CONFIG_CMA_SIZE_SEL_MAX=y\nCONFIG_CMA_SIZE_SEL_MIN=y\n")
+    c.load(str(path))
+    assert c.get("CONFIG_CMA_SIZE_SEL_MIN") and not c.get("CONFIG_CMA_SIZE_SEL_MAX")
+    assert c.notes == [f"{path}:line 2: override: CONFIG_CMA_SIZE_SEL_MIN changes choice "
+                       "state (was CONFIG_CMA_SIZE_SEL_MAX)"]
+
+
+def test_an_endless_file_is_refused(tmp_path):
+    import os
+
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero on this system")
+    with pytest.raises(ConfigError, match="more than 16 MiB: too large for a .config"):
+        KernelConfig().load("/dev/zero")
 
 
 def test_cma_areas_down_to_minus_one():

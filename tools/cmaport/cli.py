@@ -137,15 +137,17 @@ def build_machine(dtb=None, dts=None, mem=None, cmdline=None, config=None, setti
     from cmaport.kernel.machine import Machine
 
     cfg = KernelConfig()
-    if config:
+    if config is not None:
         cfg.load(resolve_config(config))
-    for item in settings:
-        cfg.set_assignment(item)
+    if settings:
+        cfg.set_assignments(settings)
     board = build_board(dtb, dts, mem, initrd, board)
     m = Machine(board=board, config=cfg, cmdline=cmdline)
     if cfg.ignored:
         m.diagnose("--config", f"{len(cfg.ignored)} symbol(s) of {config} are not modelled and were "
                    f"ignored (first: {cfg.ignored[0]})")
+    for note in cfg.notes:
+        m.diagnose("--config", note)
     return m
 
 

@@ -22,7 +22,7 @@ import struct
 import subprocess
 import tempfile
 
-from cmaport.kernel.errors import DeviceTreeError
+from cmaport.kernel.errors import DeviceTreeError, read_input_file
 
 FDT_MAGIC = 0xD00DFEED
 FDT_BEGIN_NODE = 1
@@ -303,11 +303,8 @@ def compile_dts(path, include_dirs=()):
     :raises DeviceTreeError: the file cannot be read, ``dtc`` (or ``cpp``) is missing, or the
         source does not compile (the compiler's first error, with its file:line, on one line)
     """
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            source = f.read()
-    except OSError as e:
-        raise DeviceTreeError(path, f"cannot read: {e.strerror or e}") from None
+    source = read_input_file(path, DeviceTreeError, "a device-tree source").decode(
+        "utf-8", errors="replace")
     if not dtc_available():
         raise DeviceTreeError(path, "cannot compile a .dts: the device-tree compiler `dtc` is "
                               "not on PATH (install device-tree-compiler, or pass a .dtb)")
@@ -368,8 +365,4 @@ def load_device_tree(path, include_dirs=()):
     """Simulated: the blob of a ``.dtb`` file, or of a ``.dts`` file compiled with dtc."""
     if path.endswith(".dts") or path.endswith(".dtsi"):
         return compile_dts(path, include_dirs)
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError as e:
-        raise DeviceTreeError(path, f"cannot read: {e.strerror}") from None
+    return read_input_file(path, DeviceTreeError, "a device-tree blob")
