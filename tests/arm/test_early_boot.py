@@ -191,3 +191,30 @@ def test_root_cells_of_zero_do_not_crash_the_firmware():
         b = Board("zero", fdt_image.build_dtb(root, rsv))
         # (0, 1): one-cell tuples hold only a size, at base 0
         assert b.dt_ram() == ([(0, 0x60000000), (0, 0x40000000)] if (ac, sc) == (0, 1) else [])
+
+
+def test_ram_above_4g_in_the_device_tree_is_ignored_as_v49_does():
+    """A board with a bank above 4 GiB (an LPAE-capable one) boots: the hardware keeps
+    what a non-LPAE CPU can reach and the kernel's scan prints its "Ignoring" lines."""
+    from cmaport.arch.arm.hw import fdt_image
+    from cmaport.arch.arm.hw.board import builtin_dtb
+    from cmaport.arch.arm.hw.board import board_with_tree
+    from cmaport.kernel.machine import Machine
+
+    root, rsv = fdt_image.parse_dtb(builtin_dtb("virt-base.dtb"))
+    mem = root.find("/memory@40000000")
+    mem.set_u32s("reg", [0, 0x40000000, 0, 0x20000000, 1, 0, 0, 0x10000000,
+                         0, 0xF0000000, 0, 0x20000000])
+    b = board_with_tree(fdt_image.build_dtb(root, rsv), "lpae.dtb")
+    assert b.dt_ram() == [(0x40000000, 0x20000000), (0xF0000000, 0x10000000)]
+    m = Machine(board=b)
+    m.boot()
+    log = m.dmesg()
+    assert "OF: fdt:Ignoring memory block 0x100000000 - 0x110000000" in log
+    assert "OF: fdt:Ignoring memory range 0x100000000 - 0x110000000" in log
+    with m:
+        from cmaport.mm.memblock import memblock
+
+        mb = memblock().memory
+        assert [(r.base, r.size) for r in mb.regions[:mb.cnt]] == [
+            (0x40000000, 0x20000000), (0xF0000000, 0x0FFFFFFF)]

@@ -114,23 +114,35 @@ class Board:
             self._tree = fdt_image.parse_dtb(self.dtb, self.source)
         return self._tree
 
-    def dt_ram(self):
-        """Simulated: the RAM banks the firmware's ``/memory`` nodes describe."""
+    def _dt_tuples(self):
+        """Simulated: the ``(base, size)`` tuples of the firmware's ``/memory`` nodes, as written."""
         root, _ = self.tree()
         ac, sc = _root_cells(root)
-        banks = []
         if ac + sc == 0:
             # Model: tuples of no cells cannot be read; the kernel's own scan reports the
             # cell counts (drivers/of/fdt.py: _cells_unusable)
-            return banks
+            return []
+        out = []
         for node in _memory_nodes(root):
             reg = node.get_u32s("reg") or []
             for i in range(len(reg) // (ac + sc)):
                 chunk = reg[i * (ac + sc):(i + 1) * (ac + sc)]
                 base = fdt_image.cells(chunk[:ac], ac)[0] if ac else 0
                 size = fdt_image.cells(chunk[ac:], sc)[0] if sc else 0
-                if size:
-                    banks.append((base, size))
+                out.append((base, size))
+        return out
+
+    def dt_ram(self):
+        """Simulated: the RAM banks the firmware's ``/memory`` nodes describe.
+
+        RAM at or above 4 GiB is on the board, but a CPU without LPAE cannot reach it, so
+        the banks stop there; the kernel's own scan reports it ("Ignoring memory ...").
+        """
+        banks = []
+        for base, size in self._dt_tuples():
+            size = min(size, max(PHYS_LIMIT - base, 0))
+            if size:
+                banks.append((base, size))
         return banks
 
     def _no_ram_reason(self):
@@ -143,8 +155,12 @@ class Board:
         if ac + sc == 0 or not sc:
             return (f"its /memory cannot be read with the root's #address-cells = <{ac}> and "
                     f"#size-cells = <{sc}>")
+        plural = ("s", "") if len(nodes) > 1 else ("", "s")
+        if any(size for _, size in self._dt_tuples()):
+            return ("its /memory node%s describe%s RAM only at or above 4 GiB, which a CPU "
+                    "without LPAE cannot reach" % plural)
         return ("its /memory node%s describe%s no RAM (no reg tuple with a non-zero size)"
-                % (("s", "") if len(nodes) > 1 else ("", "s")))
+                % plural)
 
     def ram_banks(self):
         """Simulated: the RAM that is really there (the override, else the blob's)."""
