@@ -218,3 +218,21 @@ def test_ram_above_4g_in_the_device_tree_is_ignored_as_v49_does():
         mb = memblock().memory
         assert [(r.base, r.size) for r in mb.regions[:mb.cnt]] == [
             (0x40000000, 0x20000000), (0xF0000000, 0x0FFFFFFF)]
+
+
+@pytest.mark.parametrize("param,function", [
+    ("mem", "early_mem"), ("vmalloc", "early_vmalloc"), ("initrd", "early_initrd"),
+    ("ecc", "early_ecc"), ("cachepolicy", "early_cachepolicy"),
+])
+def test_a_bare_early_parameter_hands_null_to_its_handler(param, function):
+    """do_early_param() passes val = NULL for a word without '='; these v4.9 handlers
+    read through it (memparse or memcmp), so the boot ends in the NULL-pointer oops."""
+    from cmaport.kernel.errors import KernelBug
+    from cmaport.kernel.machine import Machine
+
+    m = Machine(cmdline="console=ttyAMA0 " + param)
+    with pytest.raises(KernelBug) as e:
+        m.boot(until="setup_arch")
+    assert e.value.function == function
+    assert m.dmesg()[-1] == ("Unable to handle kernel NULL pointer dereference at virtual "
+                             "address 00000000")

@@ -21,6 +21,7 @@ from cmaport.include.linux.init import arch_initcall, early_param, init_h
 from cmaport.include.linux.ioport import IORESOURCE_BUSY, IORESOURCE_IO, IORESOURCE_MEM, \
     IORESOURCE_SYSTEM_RAM, resource
 from cmaport.kernel.machine import statics
+from cmaport.kernel.panic import kernel_fault_oops
 from cmaport.kernel.printk import dump_stack_set_arch_desc, pr_helpers
 from cmaport.lib.cmdline import memparse
 
@@ -243,7 +244,9 @@ def early_mem(p):
         s.usermem = 1
         memblock_remove(memblock_start_of_DRAM(), memblock_end_of_DRAM() - memblock_start_of_DRAM())
     start = PHYS_OFFSET()
-    size, endp = memparse(p or "")
+    if p is None:  # a bare "mem": v4.9 has removed all RAM, then memparse() reads NULL
+        kernel_fault_oops(0, "early_mem", "'mem' without a value: memparse(NULL) in v4.9")
+    size, endp = memparse(p)
     if endp[:1] == "@":
         start, _ = memparse(endp[1:])
     arm_add_memory(start, size)

@@ -16,7 +16,7 @@ from cmaport.include.linux.initrd import initrd_h
 from cmaport.include.linux.pfn import PFN_DOWN, PFN_UP
 from cmaport.kernel.config import IS_ENABLED
 from cmaport.kernel.machine import statics, this_machine
-from cmaport.kernel.panic import BUG_ON
+from cmaport.kernel.panic import BUG_ON, kernel_fault_oops
 from cmaport.kernel.printk import pr_helpers
 from cmaport.include.linux.kernel import round_down
 from cmaport.lib.cmdline import memparse
@@ -42,7 +42,9 @@ class init_c:
 def early_initrd(p):
     """arch/arm/mm/init.c: early_initrd() — ``initrd=start,size`` (physical)."""
     s = init_c.get()
-    start, endp = memparse(p or "")
+    if p is None:  # a bare "initrd": v4.9's memparse() reads through the NULL string
+        kernel_fault_oops(0, "early_initrd", "'initrd' without a value: memparse(NULL) in v4.9")
+    start, endp = memparse(p)
     if endp[:1] == ",":
         size, _ = memparse(endp[1:])
         s.phys_initrd_start = start & 0xFFFFFFFF

@@ -18,6 +18,7 @@ from cmaport.include.linux.kernel import IS_ALIGNED, round_down
 from cmaport.include.linux.sizes import SZ_16M, SZ_32M
 from cmaport.kernel.config import IS_ENABLED
 from cmaport.kernel.machine import statics
+from cmaport.kernel.panic import kernel_fault_oops
 from cmaport.kernel.printk import pr_helpers
 from cmaport.lib.cmdline import memparse
 
@@ -137,7 +138,9 @@ def early_cachepolicy(p):
     cannot change it, so any other choice only gets a warning.
     """
     s = mmu_c.get()
-    p = p or ""
+    if p is None:  # a bare "cachepolicy": v4.9's memcmp() reads through the NULL string
+        kernel_fault_oops(0, "early_cachepolicy",
+                          "'cachepolicy' without a value: memcmp(NULL, ...) in v4.9")
     selected = -1
 
     for i, cp in enumerate(cache_policies):
@@ -182,7 +185,8 @@ def early_nowrite(__unused):
 def early_ecc(p):
     """arch/arm/mm/mmu.c: early_ecc() — ``ecc=on``/``ecc=off`` (no LPAE): the ECC bit of memory sections."""
     s = mmu_c.get()
-    p = p or ""
+    if p is None:  # a bare "ecc": v4.9's memcmp() reads through the NULL string
+        kernel_fault_oops(0, "early_ecc", "'ecc' without a value: memcmp(NULL, ...) in v4.9")
     if p[:2] == "on":
         s.ecc_mask = PMD_PROTECTION
     elif p[:3] == "off":
@@ -230,7 +234,9 @@ def build_mem_type_table():
 @early_param("vmalloc")
 def early_vmalloc(arg):
     """arch/arm/mm/mmu.c: early_vmalloc() — ``vmalloc=size`` sets the vmalloc area size."""
-    vmalloc_reserve, _ = memparse(arg or "")
+    if arg is None:  # a bare "vmalloc": v4.9's memparse() reads through the NULL string
+        kernel_fault_oops(0, "early_vmalloc", "'vmalloc' without a value: memparse(NULL) in v4.9")
+    vmalloc_reserve, _ = memparse(arg)
     vmalloc_reserve &= 0xFFFFFFFF  # unsigned long
     if vmalloc_reserve < SZ_16M:
         vmalloc_reserve = SZ_16M
