@@ -73,8 +73,12 @@ class dma_contiguous_c:
 
 def _size_bytes():
     """drivers/base/dma-contiguous.c: size_bytes — ``CMA_SIZE_MBYTES * SZ_1M`` (0 if undefined)."""
-    mbytes = CONFIG("CONFIG_CMA_SIZE_MBYTES")
-    return ((mbytes or 0) * SZ_1M) & _U32
+    mbytes = CONFIG("CONFIG_CMA_SIZE_MBYTES") or 0
+    if mbytes * SZ_1M > _U32:  # Model: v4.9 is silent (a phys_addr_t product)
+        this_machine().diagnose(
+            "CONFIG_CMA_SIZE_MBYTES", "%d MiB does not fit the 32-bit phys_addr_t; v4.9's "
+            "size_bytes keeps its low 32 bits, %#x" % (mbytes, (mbytes * SZ_1M) & _U32))
+    return (mbytes * SZ_1M) & _U32
 
 
 def _phys(value, what, text):

@@ -212,6 +212,16 @@ def _flat_node_path(node):
     return _str(path)
 
 
+def _phys_cut(node, prop, value):
+    """Model-only: a device-tree number stored in a 32-bit ``phys_addr_t``: its low 32 bits,
+    with a diagnostic when that changes it (v4.9 cuts it without a word)."""
+    if value > _U32:
+        this_machine().diagnose(
+            "device tree", "%s: %s %#x does not fit the 32-bit phys_addr_t; v4.9 keeps "
+            "its low 32 bits, %#x" % (_flat_node_path(node), prop, value, value & _U32))
+    return value & _U32
+
+
 def _diagnose_kernel_overlap(node, base, size, nomap):
     """Model-only: a static reserved region that overlaps the kernel image.
 
@@ -319,8 +329,8 @@ def __reserved_mem_reserve_reg(node, uname):
         # phys_addr_t is 32-bit: the cells are truncated to it
         base, prop = dt_mem_next_cell(s.dt_root_addr_cells, prop)
         size, prop = dt_mem_next_cell(s.dt_root_size_cells, prop)
-        base &= _U32
-        size &= _U32
+        base = _phys_cut(node, "reg base", base)
+        size = _phys_cut(node, "reg size", size)
 
         if size:
             _diagnose_kernel_overlap(node, base, size, nomap)  # Model: v4.9 is silent
@@ -708,6 +718,12 @@ def early_init_dt_scan_chosen(node, uname, depth, data):
     p, l = of_get_flat_dt_prop(node, "bootargs")
     if p is not None and l > 0:
         buf = _strlcpy(p, min(l, COMMAND_LINE_SIZE))
+        given = p[:l].split(b"\0", 1)[0]
+        if len(given) > len(buf):  # Model: v4.9 is silent
+            this_machine().diagnose(
+                "/chosen/bootargs", "%d characters, more than COMMAND_LINE_SIZE - 1 = %d: v4.9 "
+                "drops the rest, from %r" % (len(given), COMMAND_LINE_SIZE - 1,
+                                             _str(given[len(buf):len(buf) + 40])))
 
     # CONFIG_CMDLINE: a default, an addition or a replacement
     cmdline = CONFIG("CONFIG_CMDLINE")

@@ -30,8 +30,8 @@ import attrs
 
 from cmaport.arch.arm.include.asm.page import PAGE_SIZE
 from cmaport.drivers.of.fdt import (
-    _cells_unusable, _t_len, be32_to_cpup, dt_mem_next_cell, fdt_c, of_flat_dt_is_compatible,
-    of_get_flat_dt_prop, of_read_number,
+    _cells_unusable, _flat_node_path, _phys_cut, _t_len, be32_to_cpup, dt_mem_next_cell, fdt_c,
+    of_flat_dt_is_compatible, of_get_flat_dt_prop, of_read_number,
 )
 from cmaport.include.linux.errno import EINVAL, ENODEV, ENOENT, ENOMEM
 from cmaport.include.linux.init import link_table
@@ -232,7 +232,7 @@ def __reserved_mem_alloc_size(node, uname):
         pr_err("invalid size property in '%s' node.\n", uname)
         return -EINVAL, None, None
     size, prop = dt_mem_next_cell(s.dt_root_size_cells, prop)
-    size &= _U32  # phys_addr_t
+    size = _phys_cut(node, "size", size)
 
     nomap = of_get_flat_dt_prop(node, "no-map")[0] is not None
 
@@ -242,7 +242,12 @@ def __reserved_mem_alloc_size(node, uname):
             pr_err("invalid alignment property in '%s' node.\n", uname)
             return -EINVAL, None, None
         align, prop = dt_mem_next_cell(s.dt_root_addr_cells, prop)
-        align &= _U32
+        align = _phys_cut(node, "alignment", align)
+        if align & (align - 1):  # Model: v4.9 is silent
+            this_machine().diagnose(
+                "drivers/of/of_reserved_mem.c", "%s: alignment %#x is not a power of two; "
+                "memblock's round_down() assumes one (it masks with alignment - 1), so the "
+                "placement follows the mask, not the alignment" % (_flat_node_path(node), align))
 
     # a CMA area must be aligned to what the buddy allocator and pageblocks need
     if (IS_ENABLED("CONFIG_CMA")
@@ -268,7 +273,7 @@ def __reserved_mem_alloc_size(node, uname):
 
         while len_ > 0:
             start, prop = dt_mem_next_cell(s.dt_root_addr_cells, prop)
-            start &= _U32
+            start = _phys_cut(node, "alloc-ranges start", start)
             window, prop = dt_mem_next_cell(s.dt_root_size_cells, prop)
             end = (start + window) & _U32  # a u64 sum stored in a phys_addr_t
 

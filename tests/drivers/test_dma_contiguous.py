@@ -325,3 +325,13 @@ def test_warn_backtrace_shows_the_kernels_chain():
     chain = [l for l in log[i:] if l.startswith("(")]
     assert chain == ["(free_contig_range) from (cma_release)",
                      "(cma_release) from (dma_release_from_contiguous)"]
+
+
+def test_a_kconfig_size_of_4_gib_wraps_to_no_area_with_a_note():
+    # size_bytes = (phys_addr_t)CMA_SIZE_MBYTES * SZ_1M: 4096 MiB is 0 in 32 bits
+    m = Machine(cmdline="console=ttyAMA0")
+    m.config.set_assignment("CONFIG_CMA_SIZE_MBYTES=4096")
+    m.boot(until="setup_arch")
+    assert not any(line.startswith("cma: Reserved") for line in m.dmesg())
+    assert any("CONFIG_CMA_SIZE_MBYTES: 4096 MiB does not fit the 32-bit phys_addr_t; v4.9's "
+               "size_bytes keeps its low 32 bits, 0x0" in str(d) for d in m.diagnostics)

@@ -530,3 +530,18 @@ def test_damaged_blobs_never_raise(blob):
             early_init_dt_scan_nodes()
             early_init_fdt_reserve_self()
             early_init_fdt_scan_reserved_mem()
+
+
+def test_bootargs_longer_than_command_line_size_are_cut_with_a_note():
+    from cmaport.include.linux.init import init_h
+    from cmaport.kernel.machine import Machine
+
+    line = "console=ttyAMA0 " + "x" * 1010 + " cma=16M"
+    m = Machine(cmdline=line)
+    m.boot(until="setup_arch")
+    with m:
+        assert init_h.get().boot_command_line == line[:1023]
+    # the cma= past the cut never reached early_cma: the Kconfig default (64 MiB) is used
+    assert "cma: Reserved 64 MiB at 0x9c000000" in m.dmesg()
+    assert any("/chosen/bootargs: 1034 characters, more than COMMAND_LINE_SIZE - 1 = 1023"
+               in str(d) for d in m.diagnostics)

@@ -457,3 +457,28 @@ def test_static_no_map_region_stays_out_of_memory_even_unclaimed(machine):
 def test_pool_helper_spells_dts_names():
     assert pool("x", linux__cma_default=b"", no_map=b"").props == \
         {"linux,cma-default": b"", "no-map": b""}
+
+
+@pytest.mark.parametrize("props, placement, note", [
+    # a 2-cell size with its high cell set: v4.9 keeps the low 32 bits (8 MiB)
+    (dict(size=c2(0x100800000)), (TOP - 0x800000, 0x800000),
+     "/reserved-memory/p: size 0x100800000 does not fit the 32-bit phys_addr_t; v4.9 keeps "
+     "its low 32 bits, 0x800000"),
+    # an alignment of 4 GiB is 0 in 32 bits: no alignment at all
+    (dict(size=c2(SZ_1M), alignment=c2(0x100000000)), (TOP - SZ_1M, SZ_1M),
+     "/reserved-memory/p: alignment 0x100000000 does not fit the 32-bit phys_addr_t"),
+    # round_down(x, 0x3000000) masks with 0x2ffffff: 0x5f000000 & ~0x2ffffff
+    (dict(size=c2(0x1000000), alignment=c2(0x3000000)), (0x5D000000, 0x1000000),
+     "/reserved-memory/p: alignment 0x3000000 is not a power of two"),
+])
+def test_values_v49_cuts_or_misreads_silently_get_a_note(machine, props, placement, note):
+    run(virt(pool("p", **props)))
+    assert placed("p") == placement
+    assert [d for d in machine.diagnostics if note in str(d)], machine.diagnostics
+
+
+def test_a_static_reg_above_4g_is_cut_with_a_note(machine):
+    run(virt(pool("p", reg=c2(0x150000000, SZ_1M))))
+    assert placed("p") == (0x50000000, SZ_1M)
+    assert any("/reserved-memory/p: reg base 0x150000000 does not fit the 32-bit phys_addr_t"
+               in str(d) for d in machine.diagnostics)
