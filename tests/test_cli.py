@@ -108,6 +108,7 @@ def test_config_file_that_is_not_utf8(tmp_path, capsys):
     (["--mem", "512M@0x40000000"], "cmaport: error: --mem: device memory 'video SRAM' at "
                                    "0x4c000000+0x800000 overlaps RAM 0x40000000+0x20000000"),
     (["--set", "CONFIG_FOO=1"], "cmaport: error: --set: unknown configuration symbol CONFIG_FOO"),
+    (["--mem", "512M@"], "cmaport: error: --mem: '512M@': no address after '@' (SIZE or SIZE@ADDR)"),
     (["--config", ""], "cmaport: error: --config: '' is neither a file nor a shipped configuration"),
     (["--dtb", "/dev/zero"], "cmaport: error: /dev/zero: more than 16 MiB: too large for a "
                              "device-tree blob"),

@@ -53,6 +53,8 @@ def parse_size_at(text, option):
     """Parse ``SIZE[@ADDR]``; returns ``(size, addr or None)``."""
     size_text, at, addr_text = text.partition("@")
     size = parse_size(size_text, option)
+    if at and not addr_text:
+        raise InputError(option, f"{text!r}: no address after '@' (SIZE or SIZE@ADDR)")
     addr = parse_size(addr_text, option) if at else None
     return size, addr
 
