@@ -322,14 +322,20 @@ class KernelConfig:
             raise ConfigError(source, f"{sym.name}=n: it is selected by {sym.selected_by}, "
                               "which is y", where)
 
-    def set_assignment(self, text, source="--set"):
-        """Model-only: apply ``CONFIG_X=V`` (the CLI's ``--set``)."""
+    @staticmethod
+    def _split_assignment(text, source):
+        """Model-only: ``CONFIG_X=V`` (or ``X=V``) as ``(CONFIG_X, V)``."""
         name, eq, value = text.partition("=")
         name = name.strip()
         if not eq:
             raise ConfigError(source, f"{text!r}: expected CONFIG_NAME=VALUE")
         if not name.startswith("CONFIG_"):
             name = "CONFIG_" + name
+        return name, value
+
+    def set_assignment(self, text, source="--set"):
+        """Model-only: apply one ``CONFIG_X=V``, its dependencies checked at once."""
+        name, value = self._split_assignment(text, source)
         self.set(name, value, source)
         self.finalize(source)
 
@@ -339,12 +345,7 @@ class KernelConfig:
         with self._all_or_nothing():
             names = []
             for text in items:
-                name, eq, value = text.partition("=")
-                name = name.strip()
-                if not eq:
-                    raise ConfigError(source, f"{text!r}: expected CONFIG_NAME=VALUE")
-                if not name.startswith("CONFIG_"):
-                    name = "CONFIG_" + name
+                name, value = self._split_assignment(text, source)
                 self.set(name, value, source, _in_file=True)
                 names.append(name)
             self.finalize(source, names)
